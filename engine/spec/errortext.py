@@ -40,7 +40,13 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> KeyPath:
         elif isinstance(node, dict) and part in node:
             path.append(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part not in FIELD_TYPES and part not in ("fields", "table", "group", "function-after", "function-before"):
+        elif (
+            isinstance(node, dict)
+            and isinstance(part, str)
+            and part not in FIELD_TYPES
+            and part
+            not in ("fields", "table", "group", "function-after", "function-before")
+        ):
             # A missing or unknown key: keep it so the message can name it.
             path.append(part)
             node = None
@@ -77,7 +83,12 @@ def _message(error: Any, path: KeyPath, data: Any) -> str:
         return f"required key {key!r} is missing; add it"
     if kind == "extra_forbidden":
         return f"unknown key {key!r}; check its spelling (the keys of each part of a declaration are listed in docs/template-language.md)"
-    if kind == "too_short" and key == "options" and isinstance(parent, dict) and parent.get("type") in OPTION_TYPES:
+    if (
+        kind == "too_short"
+        and key == "options"
+        and isinstance(parent, dict)
+        and parent.get("type") in OPTION_TYPES
+    ):
         return f"{parent.get('type')} field {parent.get('key')!r} has no options; add at least one option"
     if kind == "too_short":
         return f"{key!r} is empty; it needs at least one entry"
@@ -89,13 +100,19 @@ def _message(error: Any, path: KeyPath, data: Any) -> str:
         expected = error.get("ctx", {}).get("expected", "")
         return f"found {found!r}, expected one of {expected}"
     if kind in ("value_error", "assertion_error"):
-        return str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        return (
+            str(error["msg"])
+            .removeprefix("Value error, ")
+            .removeprefix("Assertion failed, ")
+        )
     if kind in _EXPECTED:
         return f"found {found!r}, expected {_EXPECTED[kind]}"
     return f"found {found!r}: {error['msg']}"
 
 
-def describe_validation_error(error: ValidationError, data: Any) -> list[tuple[KeyPath, str]]:
+def describe_validation_error(
+    error: ValidationError, data: Any
+) -> list[tuple[KeyPath, str]]:
     """Return (key path, message) for each problem, one per location."""
     out: list[tuple[KeyPath, str]] = []
     seen: set[tuple[KeyPath, str]] = set()

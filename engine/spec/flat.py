@@ -26,7 +26,9 @@ def flatten_record(template: Template, values: dict[str, Any]) -> dict[str, Any]
     """Return {slot path: value} for every slot of the template; empty slots are None."""
     flat: dict[str, Any] = {}
     for slot in template_slots(template):
-        section_value = values.get(slot.section.id) if isinstance(values, dict) else None
+        section_value = (
+            values.get(slot.section.id) if isinstance(values, dict) else None
+        )
         if slot.index is not None:
             rows = section_value if isinstance(section_value, list) else []
             container = rows[slot.index] if slot.index < len(rows) else None
@@ -67,5 +69,7 @@ def unflatten_record(template: Template, flat: dict[str, Any]) -> dict[str, Any]
             container.setdefault(slot.field.key, {})[slot.part] = value
     for section in template.sections:
         if isinstance(section, TableSection):
-            nested[section.id] = [row for row in nested[section.id] if not _is_empty(row)]
+            nested[section.id] = [
+                row for row in nested[section.id] if not _is_empty(row)
+            ]
     return nested

@@ -87,18 +87,32 @@ class Catalog:
         try:
             text = file.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
-            issue = DeclarationIssue(1, 1, "", f"the file is not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8")
+            issue = DeclarationIssue(
+                1,
+                1,
+                "",
+                f"the file is not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8",
+            )
             self.errors.append(DeclarationError(file, [issue]))
             return
         declaration = Declaration(file, read_yaml(text))
         declaration.issues.extend(declaration.read.issues)
-        relative = file.relative_to(self.root) if file.is_relative_to(self.root) else file
+        relative = (
+            file.relative_to(self.root) if file.is_relative_to(self.root) else file
+        )
         if relative.parts and relative.parts[0] == FIELDSET_FOLDER:
             self.fieldsets[relative.with_suffix("").as_posix()] = declaration
         else:
             self.declarations.append(declaration)
         if declaration.data is not None and not isinstance(declaration.data, dict):
-            declaration.issues.append(DeclarationIssue(1, 1, "", "the file must be a mapping of keys such as id, version, title and sections"))
+            declaration.issues.append(
+                DeclarationIssue(
+                    1,
+                    1,
+                    "",
+                    "the file must be a mapping of keys such as id, version, title and sections",
+                )
+            )
             declaration.read.data = None
 
     # -- resolving ---------------------------------------------------------------
@@ -112,7 +126,9 @@ class Catalog:
                 self._resolve(declaration, by_id)
         for declaration in [*self.fieldsets.values(), *self.declarations]:
             if declaration.issues:
-                self.errors.append(DeclarationError(declaration.file, declaration.issues))
+                self.errors.append(
+                    DeclarationError(declaration.file, declaration.issues)
+                )
 
     def _index_by_id(self) -> dict[str, list[Declaration]]:
         by_id: dict[str, list[Declaration]] = {}
@@ -128,13 +144,25 @@ class Catalog:
             return
         fields = data.get("fields")
         if not isinstance(fields, list) or not fields:
-            fieldset.issues.append(DeclarationIssue(*fieldset.read.line_of(("fields",)), "fields", f"field set {name!r} needs a `fields:` list with at least one field"))
+            fieldset.issues.append(
+                DeclarationIssue(
+                    *fieldset.read.line_of(("fields",)),
+                    "fields",
+                    f"field set {name!r} needs a `fields:` list with at least one field",
+                )
+            )
 
-    def _resolve(self, declaration: Declaration, by_id: dict[str, list[Declaration]]) -> None:
+    def _resolve(
+        self, declaration: Declaration, by_id: dict[str, list[Declaration]]
+    ) -> None:
         try:
             data = merge_extends(declaration, by_id)
         except ExtendsError as error:
-            declaration.issues.append(DeclarationIssue(*declaration.read.line_of(("extends",)), "extends", str(error)))
+            declaration.issues.append(
+                DeclarationIssue(
+                    *declaration.read.line_of(("extends",)), "extends", str(error)
+                )
+            )
             return
         self._origins: dict[KeyPath, KeyPath] = {}
         data, positions = self._expand_includes(declaration, data)
@@ -149,18 +177,30 @@ class Catalog:
                 if duplicates and message.startswith("field key "):
                     continue  # already reported with both lines
                 line, column = _line_of(positions, loc)
-                declaration.issues.append(DeclarationIssue(line, column, format_path(self._origin_path(loc)), message))
+                declaration.issues.append(
+                    DeclarationIssue(
+                        line, column, format_path(self._origin_path(loc)), message
+                    )
+                )
             return
         if duplicates or declaration.issues:
             return
         key = (template.id, template.version)
         if key in self.templates:
             other = self.templates[key].file
-            declaration.issues.append(DeclarationIssue(*declaration.read.line_of(("version",)), "version", f"template {template.id!r} version {template.version} is also declared in {other}; raise the version number of the newer one"))
+            declaration.issues.append(
+                DeclarationIssue(
+                    *declaration.read.line_of(("version",)),
+                    "version",
+                    f"template {template.id!r} version {template.version} is also declared in {other}; raise the version number of the newer one",
+                )
+            )
             return
         self.templates[key] = LoadedTemplate(template, declaration.file)
 
-    def _expand_includes(self, declaration: Declaration, data: dict[str, Any]) -> tuple[dict[str, Any], dict[KeyPath, tuple[int, int]]]:
+    def _expand_includes(
+        self, declaration: Declaration, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[KeyPath, tuple[int, int]]]:
         """Replace every `- include: common/x` item of a field list by that set's fields."""
         positions = dict(declaration.read.positions)
         sections = data.get("sections")
@@ -175,16 +215,31 @@ class Catalog:
             for list_key in ("fields", "columns"):
                 items = section.get(list_key)
                 if isinstance(items, list):
-                    section[list_key] = self._expand_list(declaration, items, ("sections", s_index, list_key), positions, [])
+                    section[list_key] = self._expand_list(
+                        declaration,
+                        items,
+                        ("sections", s_index, list_key),
+                        positions,
+                        [],
+                    )
             new_sections.append(section)
         return {**data, "sections": new_sections}, positions
 
-    def _expand_list(self, declaration: Declaration, items: list[Any], path: KeyPath, positions: dict[KeyPath, tuple[int, int]], chain: list[str]) -> list[Any]:
+    def _expand_list(
+        self,
+        declaration: Declaration,
+        items: list[Any],
+        path: KeyPath,
+        positions: dict[KeyPath, tuple[int, int]],
+        chain: list[str],
+    ) -> list[Any]:
         expanded: list[Any] = []
         moves: list[tuple[int, int]] = []
         for index, item in enumerate(items):
             if isinstance(item, dict) and "include" in item:
-                for included in self._included_fields(declaration, item["include"], (*path, index), chain):
+                for included in self._included_fields(
+                    declaration, item["include"], (*path, index), chain
+                ):
                     moves.append((len(expanded), index))
                     expanded.append(included)
             else:
@@ -203,24 +258,46 @@ class Catalog:
                 return (*origin, *loc[length:])
         return tuple(loc)
 
-    def _included_fields(self, declaration: Declaration, name: Any, at: KeyPath, chain: list[str]) -> list[Any]:
+    def _included_fields(
+        self, declaration: Declaration, name: Any, at: KeyPath, chain: list[str]
+    ) -> list[Any]:
         line, column = declaration.read.line_of(at)
         known = ", ".join(sorted(self.fieldsets)) or "none"
         if not isinstance(name, str) or name not in self.fieldsets:
-            declaration.issues.append(DeclarationIssue(line, column, format_path(at), f"unknown include {name!r}; field sets under {self.root / FIELDSET_FOLDER} are: {known}"))
+            declaration.issues.append(
+                DeclarationIssue(
+                    line,
+                    column,
+                    format_path(at),
+                    f"unknown include {name!r}; field sets under {self.root / FIELDSET_FOLDER} are: {known}",
+                )
+            )
             return []
         if name in chain:
             cycle = " -> ".join([*chain, name])
-            declaration.issues.append(DeclarationIssue(line, column, format_path(at), f"include cycle: {cycle}; a field set cannot include itself"))
+            declaration.issues.append(
+                DeclarationIssue(
+                    line,
+                    column,
+                    format_path(at),
+                    f"include cycle: {cycle}; a field set cannot include itself",
+                )
+            )
             return []
         fieldset = self.fieldsets[name]
-        fields = fieldset.data.get("fields") if isinstance(fieldset.data, dict) else None
+        fields = (
+            fieldset.data.get("fields") if isinstance(fieldset.data, dict) else None
+        )
         if not isinstance(fields, list):
             return []
         out: list[Any] = []
         for item in fields:
             if isinstance(item, dict) and "include" in item:
-                out.extend(self._included_fields(declaration, item["include"], at, [*chain, name]))
+                out.extend(
+                    self._included_fields(
+                        declaration, item["include"], at, [*chain, name]
+                    )
+                )
             else:
                 out.append(item)
         return out
@@ -231,15 +308,21 @@ class Catalog:
         """Return a template by id; None as version means the newest."""
         return self.get_loaded(template_id, version).template
 
-    def get_loaded(self, template_id: str, version: int | None = None) -> LoadedTemplate:
+    def get_loaded(
+        self, template_id: str, version: int | None = None
+    ) -> LoadedTemplate:
         versions = sorted(v for (i, v) in self.templates if i == template_id)
         if not versions:
             known = ", ".join(self.ids()) or "none"
-            raise TemplateNotFoundError(f"no template with id {template_id!r} in {self.root}; known ids: {known}")
+            raise TemplateNotFoundError(
+                f"no template with id {template_id!r} in {self.root}; known ids: {known}"
+            )
         if version is None:
             version = versions[-1]
         if (template_id, version) not in self.templates:
-            raise TemplateNotFoundError(f"template {template_id!r} has no version {version} in {self.root}; it has versions {', '.join(map(str, versions))}")
+            raise TemplateNotFoundError(
+                f"template {template_id!r} has no version {version} in {self.root}; it has versions {', '.join(map(str, versions))}"
+            )
         return self.templates[(template_id, version)]
 
     def ids(self) -> list[str]:
@@ -255,7 +338,11 @@ class Catalog:
             raise self.errors[0]
 
 
-def _shift_positions(positions: dict[KeyPath, tuple[int, int]], path: KeyPath, moves: list[tuple[int, int]]) -> None:
+def _shift_positions(
+    positions: dict[KeyPath, tuple[int, int]],
+    path: KeyPath,
+    moves: list[tuple[int, int]],
+) -> None:
     """Move positions under `path[i]` to `path[j]` for each (j, i) in `moves`."""
     depth = len(path)
     old = {k: v for k, v in positions.items() if k[:depth] == path and len(k) > depth}
@@ -267,7 +354,9 @@ def _shift_positions(positions: dict[KeyPath, tuple[int, int]], path: KeyPath, m
                 positions.setdefault((*path, new_index, *k[depth + 1 :]), v)
 
 
-def _duplicate_key_issues(data: dict[str, Any], positions: dict[KeyPath, tuple[int, int]], origin: Any) -> list[DeclarationIssue]:
+def _duplicate_key_issues(
+    data: dict[str, Any], positions: dict[KeyPath, tuple[int, int]], origin: Any
+) -> list[DeclarationIssue]:
     """Report two fields with one key in a section, naming both lines."""
     issues = []
     for s_index, section in enumerate(data.get("sections") or []):
@@ -282,13 +371,22 @@ def _duplicate_key_issues(data: dict[str, Any], positions: dict[KeyPath, tuple[i
                 path = ("sections", s_index, list_key, f_index, "key")
                 line, column = _line_of(positions, path)
                 if key in first:
-                    issues.append(DeclarationIssue(line, column, format_path(origin(path)), f"duplicate field key {key!r} in section {section.get('id')!r}: first on line {first[key]}, again on line {line}; every field of a section needs its own key"))
+                    issues.append(
+                        DeclarationIssue(
+                            line,
+                            column,
+                            format_path(origin(path)),
+                            f"duplicate field key {key!r} in section {section.get('id')!r}: first on line {first[key]}, again on line {line}; every field of a section needs its own key",
+                        )
+                    )
                 else:
                     first[key] = line
     return issues
 
 
-def _line_of(positions: dict[KeyPath, tuple[int, int]], loc: KeyPath) -> tuple[int, int]:
+def _line_of(
+    positions: dict[KeyPath, tuple[int, int]], loc: KeyPath
+) -> tuple[int, int]:
     probe = tuple(loc)
     while probe:
         if probe in positions:

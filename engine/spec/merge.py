@@ -23,7 +23,9 @@ def _parse_reference(reference: Any) -> tuple[str, int | None]:
         raise ExtendsError(f"extends must name a template id, found {reference!r}")
     name, _, version = reference.partition("@")
     if version and not version.isdigit():
-        raise ExtendsError(f"extends {reference!r}: the part after @ must be a version number")
+        raise ExtendsError(
+            f"extends {reference!r}: the part after @ must be a version number"
+        )
     return name, int(version) if version else None
 
 
@@ -32,24 +34,34 @@ def _find_base(reference: Any, by_id: dict[str, list[Declaration]]) -> Declarati
     candidates = by_id.get(name, [])
     if not candidates:
         known = ", ".join(sorted(by_id)) or "none"
-        raise ExtendsError(f"extends {reference!r}: no template has that id; known ids: {known}")
+        raise ExtendsError(
+            f"extends {reference!r}: no template has that id; known ids: {known}"
+        )
     if version is None:
         return max(candidates, key=lambda d: _version_of(d))
     for candidate in candidates:
         if _version_of(candidate) == version:
             return candidate
-    raise ExtendsError(f"extends {reference!r}: template {name!r} has no version {version}")
+    raise ExtendsError(
+        f"extends {reference!r}: template {name!r} has no version {version}"
+    )
 
 
 def _version_of(declaration: Declaration) -> int:
-    raw = declaration.data.get("version") if isinstance(declaration.data, dict) else None
+    raw = (
+        declaration.data.get("version") if isinstance(declaration.data, dict) else None
+    )
     try:
         return int(raw)
     except (TypeError, ValueError):
         return 0
 
 
-def merge_extends(declaration: Declaration, by_id: dict[str, list[Declaration]], chain: tuple[str, ...] = ()) -> dict[str, Any]:
+def merge_extends(
+    declaration: Declaration,
+    by_id: dict[str, list[Declaration]],
+    chain: tuple[str, ...] = (),
+) -> dict[str, Any]:
     """Return the declaration's data with its base (and the base's base) applied."""
     data = declaration.data
     assert isinstance(data, dict)
@@ -57,13 +69,23 @@ def merge_extends(declaration: Declaration, by_id: dict[str, list[Declaration]],
         return data
     own_id = str(data.get("id"))
     if own_id in chain:
-        raise ExtendsError("extends cycle: " + " -> ".join([*chain, own_id]) + "; a template cannot extend itself, directly or through others")
+        raise ExtendsError(
+            "extends cycle: "
+            + " -> ".join([*chain, own_id])
+            + "; a template cannot extend itself, directly or through others"
+        )
     base = _find_base(data["extends"], by_id)
     base_id = str(base.data.get("id"))
     if base_id in (*chain, own_id):
-        raise ExtendsError("extends cycle: " + " -> ".join([*chain, own_id, base_id]) + "; a template cannot extend itself, directly or through others")
+        raise ExtendsError(
+            "extends cycle: "
+            + " -> ".join([*chain, own_id, base_id])
+            + "; a template cannot extend itself, directly or through others"
+        )
     if base.issues:
-        raise ExtendsError(f"the template it extends, {base_id!r} in {base.file}, has errors; fix those first")
+        raise ExtendsError(
+            f"the template it extends, {base_id!r} in {base.file}, has errors; fix those first"
+        )
     base_data = merge_extends(base, by_id, (*chain, own_id))
     return _apply(base_data, data)
 
@@ -80,7 +102,9 @@ def _apply(base: dict[str, Any], derived: dict[str, Any]) -> dict[str, Any]:
     known = {s.get("id") for s in sections}
     for section_id in removed:
         if section_id not in known:
-            raise ExtendsError(f"remove_sections names {section_id!r}, which the base template does not have; its sections are: {', '.join(map(str, known))}")
+            raise ExtendsError(
+                f"remove_sections names {section_id!r}, which the base template does not have; its sections are: {', '.join(map(str, known))}"
+            )
     sections = [s for s in sections if s.get("id") not in removed]
     for section in derived.get("sections") or []:
         if not isinstance(section, dict):
@@ -92,7 +116,9 @@ def _apply(base: dict[str, Any], derived: dict[str, Any]) -> dict[str, Any]:
             sections[ids.index(section.get("id"))] = section
         elif after is not None:
             if after not in ids:
-                raise ExtendsError(f"section {section.get('id')!r} is placed after {after!r}, which is not a section of the template")
+                raise ExtendsError(
+                    f"section {section.get('id')!r} is placed after {after!r}, which is not a section of the template"
+                )
             sections.insert(ids.index(after) + 1, section)
         else:
             sections.append(section)

@@ -413,7 +413,9 @@ class Template(_Strict):
         # `kind: fields` is the common case, so a section may leave it out.
         if isinstance(sections, list):
             return [
-                {**s, "kind": "fields"} if isinstance(s, dict) and "kind" not in s else s
+                {**s, "kind": "fields"}
+                if isinstance(s, dict) and "kind" not in s
+                else s
                 for s in sections
             ]
         return sections

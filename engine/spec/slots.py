@@ -76,7 +76,9 @@ def path_from_pdf_name(name: str) -> str:
     return name.replace(PDF_SEPARATOR, ".")
 
 
-def field_slots(prefix: str, section: SectionBase, field: FieldBase, index: int | None) -> Iterator[Slot]:
+def field_slots(
+    prefix: str, section: SectionBase, field: FieldBase, index: int | None
+) -> Iterator[Slot]:
     """Yield the slots of one field, whose path starts with `prefix`."""
     path = f"{prefix}.{field.key}"
     if isinstance(field, SignatureField):
@@ -102,7 +104,9 @@ def section_slots(section: SectionBase) -> Iterator[Slot]:
     elif isinstance(section, GroupSection):
         for repeat in range(section.repeat):
             for field in section.fields:
-                yield from field_slots(f"{section.id}[{repeat}]", section, field, repeat)
+                yield from field_slots(
+                    f"{section.id}[{repeat}]", section, field, repeat
+                )
     elif isinstance(section, FieldsSection):
         for field in section.fields:
             yield from field_slots(section.id, section, field, None)

@@ -52,7 +52,9 @@ def _tab_issues(text: str) -> list[DeclarationIssue]:
     """Find tabs outside quoted strings: YAML forbids them in indentation."""
     issues = []
     for number, line in enumerate(text.splitlines(), start=1):
-        unquoted = re.sub(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"", lambda m: " " * len(m[0]), line)
+        unquoted = re.sub(
+            r"'[^']*'|\"(?:[^\"\\]|\\.)*\"", lambda m: " " * len(m[0]), line
+        )
         column = unquoted.find("\t")
         if column >= 0:
             issues.append(
@@ -80,25 +82,48 @@ class _Builder:
         self.nodes += 1
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
             raise _TooBig(node, path)
-        self.result.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        self.result.positions.setdefault(
+            path, (node.start_mark.line + 1, node.start_mark.column + 1)
+        )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            return [
+                self.build(item, (*path, i), depth + 1)
+                for i, item in enumerate(node.value)
+            ]
         assert isinstance(node, yaml.ScalarNode)
-        if node.style is None and node.value in _NULLS and node.tag != "tag:yaml.org,2002:str":
+        if (
+            node.style is None
+            and node.value in _NULLS
+            and node.tag != "tag:yaml.org,2002:str"
+        ):
             return None
         return node.value
 
-    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
+    def _mapping(
+        self, node: yaml.MappingNode, path: Path, depth: int
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.result.issues.append(self._issue(key_node, path, "merge keys (<<) are not supported; write the keys out"))
+                self.result.issues.append(
+                    self._issue(
+                        key_node,
+                        path,
+                        "merge keys (<<) are not supported; write the keys out",
+                    )
+                )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.result.issues.append(self._issue(key_node, path, "a key must be plain text, not a list or a mapping"))
+                self.result.issues.append(
+                    self._issue(
+                        key_node,
+                        path,
+                        "a key must be plain text, not a list or a mapping",
+                    )
+                )
                 continue
             key = key_node.value
             line = key_node.start_mark.line + 1
@@ -149,7 +174,12 @@ def read_yaml(text: str) -> ReadResult:
     result = ReadResult(data=None)
     if len(text.encode("utf-8")) > MAX_DECLARATION_BYTES:
         result.issues.append(
-            DeclarationIssue(1, 1, "", f"the file is larger than {MAX_DECLARATION_BYTES:,} bytes; a declaration is never this big, so split it or check that this is the right file")
+            DeclarationIssue(
+                1,
+                1,
+                "",
+                f"the file is larger than {MAX_DECLARATION_BYTES:,} bytes; a declaration is never this big, so split it or check that this is the right file",
+            )
         )
         return result
     result.issues.extend(_tab_issues(text))
@@ -161,13 +191,29 @@ def read_yaml(text: str) -> ReadResult:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or "invalid YAML"
-        result.issues.append(DeclarationIssue(line, column, "", f"this is not valid YAML: {problem}; check the indentation and quoting on this line and the one before"))
+        result.issues.append(
+            DeclarationIssue(
+                line,
+                column,
+                "",
+                f"this is not valid YAML: {problem}; check the indentation and quoting on this line and the one before",
+            )
+        )
         return result
     except yaml.YAMLError as error:
-        result.issues.append(DeclarationIssue(1, 1, "", f"this is not valid YAML: {error}"))
+        result.issues.append(
+            DeclarationIssue(1, 1, "", f"this is not valid YAML: {error}")
+        )
         return result
     if node is None:
-        result.issues.append(DeclarationIssue(1, 1, "", "the file is empty; a declaration needs at least id, version, title and sections"))
+        result.issues.append(
+            DeclarationIssue(
+                1,
+                1,
+                "",
+                "the file is empty; a declaration needs at least id, version, title and sections",
+            )
+        )
         return result
     try:
         result.data = _Builder(result).build(node, (), 0)

@@ -1,0 +1,225 @@
+"""Records: validate filled data against a template, and its pydantic model.
+
+`validate_record` checks every value on its own and reports each problem by field
+path, keeping the valid values, because a clerk needs to see everything that is wrong
+with a form at once. `record_model` builds the typed pydantic model of a template's
+record; its JSON Schema describes canonical records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import FieldProblem, RecordError
+from engine.fields.convert import CONVERTERS, NORMALISED_TYPES, convert_line, is_empty
+from engine.fields.problem import ValueProblem
+from engine.spec.flat import flatten_record, unflatten_record
+from engine.spec.model import (
+    GroupSection,
+    NoticeField,
+    TableSection,
+    Template,
+)
+from engine.spec.slots import Slot, template_slots
+
+REQUIRED_MESSAGE = "必填项未填写 (required)"
+
+
+@dataclass
+class RecordReport:
+    """The outcome of validating one record."""
+
+    template_id: str
+    version: int
+    values: dict[str, Any]
+    # Raw input of normalised kinds (phone, ID, postal code) where it differs from
+    # the canonical value, by field path.
+    raw: dict[str, Any] = field(default_factory=dict)
+    problems: list[FieldProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def raise_for_problems(self) -> None:
+        if self.problems:
+            raise RecordError(self.template_id, self.problems)
+
+
+def convert_slot(slot: Slot, raw: Any) -> Any:
+    """Return the canonical value of one slot, or raise ValueProblem."""
+    if slot.part in ("name", "signer", "other"):
+        return convert_line(raw)
+    return CONVERTERS[slot.value_type](slot.field, raw)
+
+
+def _unknown_keys(template: Template, values: Any) -> list[FieldProblem]:
+    """Report sections and fields in the data that the template does not declare."""
+    if not isinstance(values, dict):
+        return [
+            FieldProblem(
+                "",
+                "记录应为按分区嵌套的对象 (a record is an object keyed by section id)",
+                type(values).__name__,
+            )
+        ]
+    problems = []
+    sections = {s.id: s for s in template.sections}
+    known_keys: dict[str, set[str]] = {s.id: set() for s in template.sections}
+    for slot in template_slots(template):
+        key = (
+            slot.path.split(".")[1] if slot.part in (None, "other") else slot.field.key
+        )
+        known_keys[slot.section.id].add(key)
+    for section_id, content in values.items():
+        if section_id not in sections:
+            problems.append(
+                FieldProblem(
+                    section_id,
+                    f"模板中没有这个分区 (the template has no section {section_id!r})",
+                    None,
+                )
+            )
+            continue
+        rows = content if isinstance(content, list) else [content]
+        section = sections[section_id]
+        is_list = isinstance(section, TableSection | GroupSection)
+        if is_list != isinstance(content, list) and content is not None:
+            expected = "a list of rows" if is_list else "an object"
+            problems.append(
+                FieldProblem(section_id, f"格式不对 (expected {expected})", None)
+            )
+            continue
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                continue
+            for key in row:
+                if key not in known_keys[section_id]:
+                    where = (
+                        f"{section_id}[{index}].{key}"
+                        if is_list
+                        else f"{section_id}.{key}"
+                    )
+                    problems.append(
+                        FieldProblem(
+                            where,
+                            f"模板中没有这个字段 (the template has no field {key!r} here)",
+                            None,
+                        )
+                    )
+        if (
+            isinstance(section, GroupSection)
+            and isinstance(content, list)
+            and len(content) > section.repeat
+        ):
+            problems.append(
+                FieldProblem(
+                    section_id,
+                    f"最多 {section.repeat} 组，这里有 {len(content)} 组 (at most {section.repeat} repeats)",
+                    None,
+                )
+            )
+    return problems
+
+
+def _rows_in_use(template: Template, flat: dict[str, Any]) -> set[tuple[str, int]]:
+    used = set()
+    for path, value in flat.items():
+        if not is_empty(value) and "[" in path:
+            section, rest = path.split("[", 1)
+            used.add((section, int(rest.split("]", 1)[0])))
+    return used
+
+
+def _expanded_template(template: Template, values: Any) -> Template:
+    """Return the template with tables grown to hold every row of `values`."""
+    if not isinstance(values, dict):
+        return template
+    sections = []
+    changed = False
+    for section in template.sections:
+        rows = values.get(section.id)
+        if (
+            isinstance(section, TableSection)
+            and isinstance(rows, list)
+            and len(rows) > section.rows
+        ):
+            section = section.model_copy(update={"rows": len(rows)})
+            changed = True
+        sections.append(section)
+    return template.model_copy(update={"sections": sections}) if changed else template
+
+
+def validate_record(template: Template, values: Any) -> RecordReport:
+    """Validate every value of a record; problems are collected, never raised."""
+    problems = _unknown_keys(template, values)
+    shape = _expanded_template(template, values)
+    flat = flatten_record(shape, values if isinstance(values, dict) else {})
+    used_rows = _rows_in_use(shape, flat)
+    canonical: dict[str, Any] = {}
+    raw_kept: dict[str, Any] = {}
+    for slot in template_slots(shape):
+        raw = flat.get(slot.path)
+        if is_empty(raw):
+            canonical[slot.path] = None
+            if slot.field.required and _row_applies(slot, used_rows):
+                problems.append(FieldProblem(slot.path, REQUIRED_MESSAGE, raw))
+            continue
+        try:
+            canonical[slot.path] = convert_slot(slot, raw)
+        except ValueProblem as problem:
+            canonical[slot.path] = None
+            problems.append(FieldProblem(slot.path, str(problem), raw))
+            continue
+        if slot.value_type in NORMALISED_TYPES and raw != canonical[slot.path]:
+            raw_kept[slot.path] = raw
+    nested = unflatten_record(shape, canonical)
+    problems.extend(_stamp_consents(shape, nested, values))
+    return RecordReport(template.id, template.version, nested, raw_kept, problems)
+
+
+def _row_applies(slot: Slot, used_rows: set[tuple[str, int]]) -> bool:
+    """A required column or group field applies only to a row that has any value."""
+    if slot.index is None:
+        return True
+    return (slot.section.id, slot.index) in used_rows
+
+
+def _stamp_consents(
+    template: Template, nested: dict[str, Any], given: Any
+) -> list[FieldProblem]:
+    """Put the fingerprint of the wording shown into every consent that was signed."""
+    problems = []
+    for section in template.sections:
+        if isinstance(section, TableSection | GroupSection):
+            continue
+        for field_ in section.fields:
+            if not (isinstance(field_, NoticeField) and field_.consent):
+                continue
+            consent = nested[section.id].get(field_.key) or {}
+            given_value = (
+                (given.get(section.id) or {}).get(field_.key)
+                if isinstance(given, dict) and isinstance(given.get(section.id), dict)
+                else None
+            )
+            given_print = (
+                given_value.get("text_fingerprint")
+                if isinstance(given_value, dict)
+                else None
+            )
+            signed = not is_empty(consent.get("signer")) or not is_empty(
+                consent.get("date")
+            )
+            consent["text_fingerprint"] = field_.text_fingerprint if signed else None
+            nested[section.id][field_.key] = consent
+            if signed and given_print and given_print != field_.text_fingerprint:
+                path = f"{section.id}.{field_.key}.text_fingerprint"
+                problems.append(
+                    FieldProblem(
+                        path,
+                        "同意书文字与签署时的版本不同 (the consent was signed for different wording than this template shows)",
+                        given_print,
+                    )
+                )
+    return problems
