@@ -165,6 +165,7 @@ class Catalog:
             )
             return
         self._origins: dict[KeyPath, KeyPath] = {}
+        self._failed_lists: set[KeyPath] = set()
         data, positions = self._expand_includes(declaration, data)
         for key in _DECLARATION_ONLY_KEYS:
             data.pop(key, None)
@@ -176,6 +177,8 @@ class Catalog:
             for loc, message in describe_validation_error(error, data):
                 if duplicates and message.startswith("field key "):
                     continue  # already reported with both lines
+                if tuple(loc) in self._failed_lists:
+                    continue  # empty only because its include failed
                 line, column = _line_of(positions, loc)
                 declaration.issues.append(
                     DeclarationIssue(
@@ -237,11 +240,14 @@ class Catalog:
         moves: list[tuple[int, int]] = []
         for index, item in enumerate(items):
             if isinstance(item, dict) and "include" in item:
+                issues_before = len(declaration.issues)
                 for included in self._included_fields(
                     declaration, item["include"], (*path, index), chain
                 ):
                     moves.append((len(expanded), index))
                     expanded.append(included)
+                if len(declaration.issues) > issues_before:
+                    self._failed_lists.add(path)
             else:
                 moves.append((len(expanded), index))
                 expanded.append(item)

@@ -82,11 +82,12 @@ def merge_extends(
             + " -> ".join([*chain, own_id, base_id])
             + "; a template cannot extend itself, directly or through others"
         )
+    base_data = merge_extends(base, by_id, (*chain, own_id))
     if base.issues:
         raise ExtendsError(
-            f"the template it extends, {base_id!r} in {base.file}, has errors; fix those first"
+            f"the template it extends, {base_id!r} in {base.file}, has errors; "
+            "fix those first"
         )
-    base_data = merge_extends(base, by_id, (*chain, own_id))
     return _apply(base_data, data)
 
 

@@ -1,0 +1,36 @@
+# Every target sets up what it needs on a fresh Debian 12 machine (as root):
+# Debian packages through scripts/setup-system.sh, then a virtualenv in .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup system demo test lint bench clean
+
+setup: system $(STAMP)
+
+system:
+	bash scripts/setup-system.sh
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# The main job: check every template, then render, fill and read back the forms.
+demo: setup
+	$(BIN)/dangan validate industries/
+	$(BIN)/dangan list
+
+test: setup
+	$(BIN)/ruff check engine tests
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff format --check engine tests
+	$(BIN)/mypy engine
+
+clean:
+	rm -rf output .pytest_cache
