@@ -64,11 +64,15 @@ def normalize_mobile(raw: str) -> str:
 
 
 def normalize_landline(raw: str) -> str:
-    """Return `area-number` or `area-number-extension`, e.g. 0755-12345678."""
+    """Return `area-number` or `area-number-extension`, e.g. 0755-12345678.
+
+    Dashes, brackets and 转/ext separate the parts; spaces only group digits.
+    """
     text = _half_width(raw)
     local = re.sub(r"^(\+86|0086)[\s\u3000\-]*", "", text)
-    text = _SEPARATORS.sub("-", local).strip("-")
-    parts = text.split("-") if text else []
+    hard = re.sub(r"[\s\u3000]+", "", local)
+    hard = re.sub(r"[\-‐‑–—()]+|转|ext\.?|EXT\.?", "-", hard).strip("-")
+    parts = hard.split("-") if hard else []
     if not parts or not all(p.isdigit() and p.isascii() for p in parts):
         raise ValueProblem(
             "含非数字字符：固定电话只能包含数字和分隔符 (a landline number has only digits and separators)"
