@@ -321,6 +321,103 @@ def _write_form(
     return write_pdf(template, target, values=values, language=language)
 
 
+@app.command()
+def parse(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Form files (.docx, .pdf) or folders.")
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Output folder.")
+    ] = Path("output/records"),
+    formats: Annotated[
+        str, typer.Option("--format", help="Comma-separated outputs: json, csv, xlsx.")
+    ] = "json,csv,xlsx",
+    strict: Annotated[
+        bool,
+        typer.Option(help="Fail a file on anything unexpected, not only report it."),
+    ] = False,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes; default: up to 2.")
+    ] = None,
+    root: RootOption = DEFAULT_ROOT,
+) -> None:
+    """Read filled forms back into validated records, with CSV and XLSX per template."""
+    from engine.batch import collect_files
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = set(chosen) - {"json", "csv", "xlsx"}
+    if unknown or not chosen:
+        raise _fail(
+            f"unknown --format {', '.join(sorted(unknown)) or formats!r}; use json, csv or xlsx",
+            EXIT_USAGE,
+        )
+    for path in paths:
+        if not path.exists():
+            raise _fail(f"{path}: no such file or folder", EXIT_USAGE)
+    files = collect_files(paths)
+    if not files:
+        raise _fail("no .docx or .pdf files found in the paths given", EXIT_USAGE)
+    catalog = _catalog(root)
+    if catalog.errors:
+        raise typer.Exit(EXIT_INVALID)
+    outcomes = _parse_with_progress(files, root, output, chosen, workers, strict)
+    _print_summary(outcomes, output)
+    if any(o.status != "valid" for o in outcomes):
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _parse_with_progress(
+    files: list[Path],
+    root: Path,
+    output: Path,
+    formats: tuple[str, ...],
+    workers: int | None,
+    strict: bool,
+) -> list[Any]:
+    from rich.progress import Progress
+
+    from engine.batch import parse_batch
+
+    with Progress(console=errors, transient=True) as progress:
+        task = progress.add_task("Reading forms", total=len(files))
+        return parse_batch(
+            files,
+            root,
+            output,
+            formats,
+            workers=workers,
+            strict=strict,
+            on_done=lambda _: progress.advance(task),
+        )
+
+
+def _print_summary(outcomes: list[Any], output: Path) -> None:
+    table = Table(title=f"Forms read ({output})")
+    for column in ("file", "template", "status", "problems"):
+        table.add_column(column, overflow="fold")
+    for outcome in outcomes:
+        record = outcome.record
+        template = f"{record['template']} v{record['version']}" if record else ""
+        if outcome.failure:
+            detail = outcome.failure
+        else:
+            detail = "; ".join(
+                f"{e['path']}: {e['message']}" for e in record["errors"][:3]
+            )
+            if len(record["errors"]) > 3:
+                detail += f" (+{len(record['errors']) - 3} more)"
+        table.add_row(str(outcome.source), template, outcome.status, detail)
+    console.print(table)
+    counts = {
+        s: sum(o.status == s for o in outcomes) for s in ("valid", "invalid", "failed")
+    }
+    console.print(
+        f"{len(outcomes)} forms: {counts['valid']} valid, {counts['invalid']} with "
+        f"problems, {counts['failed']} unreadable",
+        highlight=False,
+    )
+
+
 @app.callback()
 def configure(
     verbose: Annotated[

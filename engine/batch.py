@@ -1,0 +1,160 @@
+"""Parse many returned forms: one JSON record each, then CSV and XLSX per template.
+
+Files are parsed in worker processes (any `concurrent.futures` executor works); the
+main process writes every output atomically. One bad file never stops the batch: its
+failure is listed in the summary with the reason, and every other record is written.
+A record file is named after the source's SHA-256, so a re-run replaces it instead of
+adding a duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.atomic import write_text_atomic
+from engine.errors import DanganError
+from engine.exports import write_csv, write_xlsx
+from engine.spec.loader import Catalog
+
+logger = logging.getLogger(__name__)
+
+FORM_SUFFIXES = (".docx", ".pdf")
+_worker_catalog: Catalog | None = None
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file of a batch."""
+
+    source: Path
+    record: dict[str, Any] | None = None
+    failure: str | None = None
+    record_file: Path | None = None
+
+    @property
+    def status(self) -> str:
+        if self.failure is not None:
+            return "failed"
+        return "valid" if self.record and self.record["valid"] else "invalid"
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Return the form files named, and those found in the folders named."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in FORM_SUFFIXES
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _init_worker(root: str) -> None:
+    global _worker_catalog
+    _worker_catalog = Catalog.load(Path(root))
+
+
+def _parse_in_worker(
+    path: str, strict: bool
+) -> tuple[dict[str, Any] | None, str | None]:
+    from engine.parse import parse_file
+
+    assert _worker_catalog is not None
+    try:
+        record = parse_file(Path(path), _worker_catalog, strict=strict)
+    except DanganError as error:
+        return None, str(error)
+    except Exception as error:  # noqa: BLE001 (one bad file must not stop the batch)
+        logger.exception("unexpected error reading %s", path)
+        return None, f"{path}: unexpected error {type(error).__name__}: {error}"
+    return record.to_json(), None
+
+
+def record_file_name(record: dict[str, Any]) -> str:
+    stem = Path(record["source"]).stem
+    return f"{stem}.{record['sha256'][:12]}.json"
+
+
+def parse_batch(
+    files: list[Path],
+    root: Path,
+    output: Path,
+    formats: tuple[str, ...] = ("json", "csv", "xlsx"),
+    executor: Executor | None = None,
+    workers: int | None = None,
+    strict: bool = False,
+    on_done: Callable[[FileOutcome], None] | None = None,
+) -> list[FileOutcome]:
+    """Parse `files` and write the outputs under `output`; return one outcome a file."""
+    import json
+
+    owned = executor is None
+    if executor is None:
+        count = workers or min(2, os.cpu_count() or 1)
+        executor = ProcessPoolExecutor(
+            count, initializer=_init_worker, initargs=(str(root),)
+        )
+    outcomes: list[FileOutcome] = []
+    try:
+        for outcome in _run(executor, files, strict):
+            if outcome.record is not None and "json" in formats:
+                target = output / "records" / record_file_name(outcome.record)
+                text = json.dumps(outcome.record, ensure_ascii=False, indent=2) + "\n"
+                outcome.record_file = write_text_atomic(target, text)
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+    finally:
+        if owned:
+            executor.shutdown(cancel_futures=True)
+    write_tables(outcomes, output, formats, Catalog.load(root))
+    outcomes.sort(key=lambda o: str(o.source))
+    return outcomes
+
+
+def _run(executor: Executor, files: list[Path], strict: bool) -> Iterator[FileOutcome]:
+    futures = {executor.submit(_parse_in_worker, str(f), strict): f for f in files}
+    for future in as_completed(futures):
+        source = futures[future]
+        try:
+            record, failure = future.result()
+        except Exception as error:  # noqa: BLE001 (a crashed worker fails one file)
+            record, failure = (
+                None,
+                f"{source}: the worker failed: {type(error).__name__}: {error}",
+            )
+        yield FileOutcome(source, record, failure)
+
+
+def write_tables(
+    outcomes: list[FileOutcome],
+    output: Path,
+    formats: tuple[str, ...],
+    catalog: Catalog,
+) -> list[Path]:
+    """Write one CSV and one XLSX per template and version; return the paths."""
+    by_template: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for outcome in outcomes:
+        if outcome.record is not None:
+            key = (outcome.record["template"], outcome.record["version"])
+            by_template.setdefault(key, []).append(outcome.record)
+    written = []
+    for (template_id, version), records in sorted(by_template.items()):
+        template = catalog.get(template_id, version)
+        records.sort(key=lambda r: r["source"])
+        stem = output / f"{template_id}-v{version}"
+        if "csv" in formats:
+            written.append(write_csv(template, records, stem.with_suffix(".csv")))
+        if "xlsx" in formats:
+            written.append(write_xlsx(template, records, stem.with_suffix(".xlsx")))
+    return written

@@ -1,0 +1,267 @@
+"""Read one returned form (Word or PDF) into a validated record.
+
+The format readers find raw values by field path; this module identifies the
+template, turns option boxes back into option keys, reports declared fields that the
+file lacks, and validates everything through the record rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.errors import FieldProblem, FormFileError, TemplateNotFoundError
+from engine.reading import FormReading
+from engine.records import validate_record
+from engine.spec.flat import unflatten_record
+from engine.spec.loader import Catalog
+from engine.spec.model import Template
+from engine.spec.slots import Slot, option_path, template_slots
+
+logger = logging.getLogger(__name__)
+
+MISSING_MESSAGE = (
+    "文件中没有这个字段，可能被编辑软件删除 (the field is missing from the file)"
+)
+# Limits on what a returned file may be; a real form is far smaller.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+class StrictParseError(FormFileError):
+    """Strict mode met something unexpected that the default mode only reports."""
+
+
+@dataclass
+class ParsedRecord:
+    """One returned form as a record: its values, and what is wrong with them."""
+
+    source: Path
+    sha256: str
+    format: str
+    template_id: str
+    version: int
+    values: dict[str, Any]
+    raw: dict[str, Any] = field(default_factory=dict)
+    problems: list[FieldProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    producer: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the record as written to `<name>.json`."""
+        return {
+            "template": self.template_id,
+            "version": self.version,
+            "source": self.source.name,
+            "sha256": self.sha256,
+            "format": self.format,
+            "producer": self.producer,
+            "valid": self.ok,
+            "values": self.values,
+            "raw": self.raw,
+            "errors": [
+                {"path": p.path, "message": p.message, "value": p.value}
+                for p in self.problems
+            ],
+            "notes": self.notes,
+        }
+
+
+def detect_format(data: bytes) -> str:
+    """Return "docx" or "pdf" from a file's first bytes, or raise ValueError."""
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    raise ValueError("not a Word (.docx) or PDF file")
+
+
+def read_form(data: bytes, source: Path) -> FormReading:
+    """Read raw values from a .docx or PDF form held in memory."""
+    if not data:
+        raise FormFileError(source, "the file is empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise FormFileError(
+            source,
+            f"the file is {len(data) / 1e6:.0f} MB; a returned form is never larger "
+            f"than {MAX_FILE_BYTES // 1_000_000} MB, so this is not one of our forms",
+        )
+    try:
+        kind = detect_format(data)
+    except ValueError:
+        raise FormFileError(
+            source,
+            "this is not a Word (.docx) or PDF file; scan or save the form as .docx "
+            "or PDF and try again",
+        ) from None
+    if kind == "docx":
+        from engine.word.parse import read_docx
+
+        return read_docx(data, source)
+    from engine.pdf.parse import read_pdf
+
+    return read_pdf(data, source)
+
+
+def _template_for(catalog: Catalog, reading: FormReading, source: Path) -> Template:
+    identity = reading.identity
+    try:
+        return catalog.get(identity.template_id, identity.version)
+    except TemplateNotFoundError:
+        pass
+    known = sorted(v for (i, v) in catalog.templates if i == identity.template_id)
+    if not known:
+        raise FormFileError(
+            source,
+            f"the form was made from template {identity.template_id!r}, which is not in "
+            f"{catalog.root}; add its declaration there",
+        )
+    raise FormFileError(
+        source,
+        f"the form was made from {identity.template_id!r} version {identity.version}, "
+        f"but {catalog.root} has version(s) {', '.join(map(str, known))}; keep the "
+        f"declaration of version {identity.version} beside the newer one to read it",
+    )
+
+
+def _assemble(slot: Slot, values: dict[str, Any]) -> tuple[bool, Any, str | None]:
+    """Return (found, raw value, problem) for one slot from the reader's values."""
+    if slot.path in values:
+        return True, values[slot.path], None
+    field_type = slot.value_type
+    if slot.part is None and field_type in ("choice", "multichoice", "yes_no"):
+        keys = (
+            ["yes", "no"]
+            if field_type == "yes_no"
+            else [o.key for o in slot.field.options]  # type: ignore[attr-defined]
+        )
+        boxes = {key: values.get(option_path(slot.path, key)) for key in keys}
+        if all(state is None for state in boxes.values()) and not any(
+            option_path(slot.path, key) in values for key in keys
+        ):
+            return False, None, None
+        ticked = [key for key, state in boxes.items() if state is True]
+        if field_type == "multichoice":
+            return True, ticked, None
+        if len(ticked) > 1:
+            shown = "、".join(ticked)
+            return (
+                True,
+                None,
+                f"勾选了多个选项（{shown}），只能选一个 (several boxes are ticked: {shown})",
+            )
+        if not ticked:
+            return True, None, None
+        if field_type == "yes_no":
+            return True, ticked[0] == "yes", None
+        return True, ticked[0], None
+    return False, None, None
+
+
+def record_from_reading(
+    template: Template,
+    reading: FormReading,
+    source: Path,
+    sha256: str,
+    strict: bool = False,
+) -> ParsedRecord:
+    """Validate a reading's values against the template it was made from."""
+    flat: dict[str, Any] = {}
+    problems: list[FieldProblem] = []
+    missing: list[str] = []
+    for slot in template_slots(template):
+        found, raw, problem = _assemble(slot, reading.values)
+        if not found:
+            missing.append(slot.path)
+            continue
+        if problem:
+            problems.append(FieldProblem(slot.path, problem, raw))
+            continue
+        flat[slot.path] = raw
+    total = len(list(template_slots(template)))
+    if missing and len(missing) == total:
+        saved_by = (
+            f"; it was last saved by {reading.producer}" if reading.producer else ""
+        )
+        raise FormFileError(
+            source,
+            f"none of the {total} fields of {template.id!r} are in the file: its form "
+            f"fields were removed or flattened into plain text{saved_by}. Fill the "
+            "original form again, in Word, WPS, LibreOffice 25.2 or a PDF viewer",
+        )
+    if missing and strict:
+        raise StrictParseError(
+            source, f"fields missing from the file: {', '.join(missing)}"
+        )
+    for path in missing:
+        problems.append(FieldProblem(path, MISSING_MESSAGE, None))
+    if strict and reading.notes:
+        raise StrictParseError(source, "; ".join(reading.notes))
+    nested = unflatten_record(template, flat)
+    report = validate_record(template, nested)
+    return ParsedRecord(
+        source=source,
+        sha256=sha256,
+        format=reading.format,
+        template_id=template.id,
+        version=template.version,
+        values=report.values,
+        raw=report.raw,
+        problems=problems + report.problems,
+        notes=list(reading.notes),
+        producer=reading.producer,
+    )
+
+
+def parse_bytes(
+    data: bytes, source: Path, catalog: Catalog, strict: bool = False
+) -> ParsedRecord:
+    """Parse one form held in memory; `source` names it in messages and the record."""
+    reading = read_form(data, source)
+    template = _template_for(catalog, reading, source)
+    if (
+        reading.identity.fingerprint
+        and reading.identity.fingerprint != template.fingerprint
+    ):
+        note = (
+            f"the form was made from a different declaration of {template.id!r} "
+            f"version {template.version} (fingerprint {reading.identity.fingerprint}, "
+            f"now {template.fingerprint}); check that no field changed without a new version"
+        )
+        if strict:
+            raise StrictParseError(source, note)
+        reading.notes.append(note)
+    sha256 = hashlib.sha256(data).hexdigest()
+    record = record_from_reading(template, reading, source, sha256, strict)
+    logger.info(
+        "parsed %s: %s v%d, %d problems",
+        source.name,
+        template.id,
+        template.version,
+        len(record.problems),
+    )
+    return record
+
+
+def parse_file(
+    path: Path | str, catalog: Catalog, strict: bool = False
+) -> ParsedRecord:
+    """Parse one returned form file into a record."""
+    source = Path(path)
+    try:
+        size = source.stat().st_size
+    except OSError as error:
+        raise FormFileError(source, f"cannot be read: {error.strerror}") from None
+    if size > MAX_FILE_BYTES:
+        raise FormFileError(
+            source,
+            f"the file is {size / 1e6:.0f} MB; a returned form is never larger than "
+            f"{MAX_FILE_BYTES // 1_000_000} MB, so this is not one of our forms",
+        )
+    return parse_bytes(source.read_bytes(), source, catalog, strict)
