@@ -1,0 +1,117 @@
+"""The command line: commands, output and exit codes (0 ok, 1 invalid, 2 usage)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from engine.cli import app
+from tests.conftest import FIXTURES, INDUSTRIES, ROOT
+
+runner = CliRunner()
+
+
+def test_list_ids_prints_one_id_a_line() -> None:
+    result = runner.invoke(app, ["list", "--ids", "--root", str(INDUSTRIES)])
+
+    assert result.exit_code == 0
+    assert "beauty-client" in result.stdout.splitlines()
+    assert all(" " not in line for line in result.stdout.splitlines())
+
+
+def test_validate_industries_exits_zero() -> None:
+    result = runner.invoke(
+        app, ["validate", str(INDUSTRIES), "--root", str(INDUSTRIES)]
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert "0 problems" in result.stdout
+
+
+def test_validate_broken_exits_one() -> None:
+    root = FIXTURES / "broken" / "unknown-type"
+
+    result = runner.invoke(app, ["validate", "--root", str(root)])
+
+    assert result.exit_code == 1
+
+
+def test_show_lists_paths() -> None:
+    result = runner.invoke(app, ["show", "beauty-client", "--root", str(INDUSTRIES)])
+
+    assert result.exit_code == 0
+    assert "fingerprint" in result.stdout
+
+
+def test_unknown_template_is_usage_error() -> None:
+    result = runner.invoke(app, ["show", "no-such-form", "--root", str(INDUSTRIES)])
+
+    assert result.exit_code == 2
+    assert "no template with id 'no-such-form'" in result.stderr
+
+
+def test_unknown_option_is_usage_error() -> None:
+    result = runner.invoke(app, ["list", "--nope"])
+
+    assert result.exit_code == 2
+
+
+def test_schema_prints_json_schema() -> None:
+    result = runner.invoke(app, ["schema", "beauty-client", "--root", str(INDUSTRIES)])
+
+    schema = json.loads(result.stdout)
+    assert result.exit_code == 0
+    assert schema["type"] == "object"
+    assert "$defs" in schema or "properties" in schema
+
+
+def test_new_scaffolds_a_template_that_validates(tmp_path: Path) -> None:
+    created = runner.invoke(app, ["new", "dental-patient", "--root", str(tmp_path)])
+    checked = runner.invoke(app, ["validate", "--root", str(tmp_path)])
+    again = runner.invoke(app, ["new", "dental-patient", "--root", str(tmp_path)])
+
+    assert created.exit_code == 0
+    assert (tmp_path / "dental-patient.yaml").exists()
+    assert checked.exit_code == 0, checked.stderr
+    assert "dental-patient" in checked.stdout
+    assert again.exit_code == 2
+    assert "already exists" in again.stderr
+
+
+def test_new_rejects_bad_id(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["new", "Bad Id", "--root", str(tmp_path)])
+
+    assert result.exit_code == 2
+    assert "invalid template id" in result.stderr
+
+
+def test_invalid_sample_is_reported_with_masked_value(tmp_path: Path) -> None:
+    runner.invoke(app, ["new", "dental-patient", "--root", str(tmp_path)])
+    sample = tmp_path / "dental-patient.sample.json"
+    values = json.loads(sample.read_text(encoding="utf-8"))
+    values["basic"]["mobile"] = "1390001234"
+    sample.write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
+
+    result = runner.invoke(app, ["validate", "--root", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert "basic.mobile" in result.stderr
+    assert "1390001234" not in result.stderr
+    assert "'1390**1234'" in result.stderr
+
+
+def test_python_dash_m_engine_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "engine", "list", "--ids"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "beauty-client" in result.stdout.split()
