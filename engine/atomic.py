@@ -7,6 +7,12 @@ import tempfile
 from pathlib import Path
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_bytes_atomic(path: Path | str, data: bytes) -> Path:
     """Write `data` to `path` through a temporary file in the same folder and a rename."""
     target = Path(path)
@@ -15,6 +21,9 @@ def write_bytes_atomic(path: Path | str, data: bytes) -> Path:
         prefix=f".{target.name}.", suffix=".part", dir=target.parent
     )
     try:
+        # mkstemp creates the file readable by its owner only; give it the mode
+        # any other new file would get.
+        os.fchmod(handle, 0o666 & ~_current_umask())
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

@@ -30,6 +30,16 @@ MISSING_MESSAGE = (
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
+# Field types a form may draw as one box per answer, named `path=key`; None means
+# the keys are the field's option keys.
+BOX_KEYS: dict[str, list[str] | None] = {
+    "choice": None,
+    "multichoice": None,
+    "yes_no": ["yes", "no"],
+    "rating": ["1", "2", "3", "4", "5"],
+}
+
+
 class StrictParseError(FormFileError):
     """Strict mode met something unexpected that the default mode only reports."""
 
@@ -135,12 +145,8 @@ def _assemble(slot: Slot, values: dict[str, Any]) -> tuple[bool, Any, str | None
     if slot.path in values:
         return True, values[slot.path], None
     field_type = slot.value_type
-    if slot.part is None and field_type in ("choice", "multichoice", "yes_no"):
-        keys = (
-            ["yes", "no"]
-            if field_type == "yes_no"
-            else [o.key for o in slot.field.options]  # type: ignore[attr-defined]
-        )
+    if slot.part is None and field_type in BOX_KEYS:
+        keys = BOX_KEYS[field_type] or [o.key for o in slot.field.options]  # type: ignore[attr-defined]
         boxes = {key: values.get(option_path(slot.path, key)) for key in keys}
         if all(state is None for state in boxes.values()) and not any(
             option_path(slot.path, key) in values for key in keys
@@ -160,6 +166,8 @@ def _assemble(slot: Slot, values: dict[str, Any]) -> tuple[bool, Any, str | None
             return True, None, None
         if field_type == "yes_no":
             return True, ticked[0] == "yes", None
+        if field_type == "rating":
+            return True, int(ticked[0]), None
         return True, ticked[0], None
     return False, None, None
 
