@@ -25,7 +25,7 @@ Inline = list[etree._Element]
 
 @dataclass
 class FormContext:
-    """What every field needs while a form is built: language, values and ids."""
+    """The state shared by every field while a form is built: language, values, ids."""
 
     language: Language
     # Values by slot path; None means a blank form or an empty value.
@@ -156,7 +156,7 @@ def option_boxes(ctx: FormContext, slot: Slot, other: Slot | None) -> Inline:
             content += ctx.text("\u3000", slot.path)
         content += _boxes(ctx, slot, [(option.key, text)], chosen)
         if option.specify and other is not None:
-            content += ctx.text(f"（{words.word('specify', ctx.language)}", other.path)
+            content += ctx.text("（", other.path)
             content += text_slot(ctx, other, words.word("specify", ctx.language), True)
             content += ctx.text("）", other.path)
     return content
@@ -167,7 +167,9 @@ def yes_no_boxes(ctx: FormContext, slot: Slot) -> Inline:
     value = ctx.value(slot)
     if value is not None and not isinstance(value, bool):
         raise ValueError(f"{slot.path}: expected true or false, found {value!r}")
-    chosen = set() if value is None else {"yes" if value else "no"}
+    chosen: set[str] = set()
+    if value is not None:
+        chosen.add("yes" if value else "no")
     boxes = [(key, words.word(key, ctx.language)) for key in ("yes", "no")]
     return _boxes(ctx, slot, boxes, chosen)
 

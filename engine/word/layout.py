@@ -1,13 +1,14 @@
 """Lay out the sections of a template as a paper archive form in Word.
 
-A section of fields is a bordered label/value table with two fields per row (a
-full-width field takes a row of its own); a table section is a grid with a header
-row and blank rows; a group repeats its fields under a sub-title. Notices are
+A section of fields is a bordered label/value table with two fields per row, and a
+full-width field takes a row of its own. A table section is a grid with a header row
+and blank rows. A group repeats its fields under a sub-title. Notices are
 paragraphs, and signatures are name and date lines under the tables.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -26,7 +27,7 @@ from engine.spec.slots import field_slots
 from engine.word import ooxml, words
 from engine.word.controls import FormContext, field_content
 
-LABEL_WIDTH = 1560
+LABEL_WIDTH = 1800
 VALUE_WIDTH = (ooxml.TEXT_WIDTH - 2 * LABEL_WIDTH) // 2
 GRID = (
     LABEL_WIDTH,
@@ -43,6 +44,8 @@ SMALL = 18  # 9 pt in half-points
 _FULL_TYPES = ("textarea", "multichoice", "heading")
 # A choice with more options, or with a free-text option, is too wide for half a row.
 _HALF_ROW_OPTIONS = 3
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 Blocks = list[etree._Element]
 
@@ -115,9 +118,11 @@ class _Grid:
         self.rows.append(ooxml.table_row(cells, height))
 
     def _close_pending(self) -> None:
+        """End a row that contains one half-width field by widening its value cell."""
         if self.pending:
-            filler = ooxml.Cell([], GRID[2] + GRID[3], span=2)
-            self.rows.append(ooxml.table_row([*self.pending, filler], ROW_HEIGHT))
+            label, value = self.pending
+            value = replace(value, width=sum(GRID[1:]), span=3)
+            self.rows.append(ooxml.table_row([label, value], ROW_HEIGHT))
             self.pending = []
 
     def take_table(self) -> Blocks:
@@ -131,15 +136,23 @@ class _Grid:
 def _notice(
     ctx: FormContext, field: NoticeField, prefix: str, section, index
 ) -> Blocks:
+    """Return a notice's heading, one paragraph per line of text, and a consent line."""
     where = f"{prefix}.{field.key}"
     heading = ooxml.runs(
         ctx.label(field.label, where), replace(ctx.fmt, bold=True), where
     )
-    text = ooxml.runs(ctx.label(field.text, where), ctx.fmt, where)
-    blocks = [
-        ooxml.paragraph(heading, _plain(before=120, after=60, keep_next=True)),
-        ooxml.paragraph(text, _plain(after=60, indent_first=420, align="both")),
-    ]
+    blocks = [ooxml.paragraph(heading, _plain(before=120, after=60, keep_next=True))]
+    lines = _LINE_BREAK.split(ctx.label(field.text, where))
+    for number, line in enumerate(lines, start=1):
+        # The last line stays on the page of the consent line that follows it.
+        layout = _plain(
+            after=60,
+            indent_first=420,
+            align="both",
+            keep_lines=True,
+            keep_next=number == len(lines),
+        )
+        blocks.append(ooxml.paragraph(ooxml.runs(line, ctx.fmt, where), layout))
     slots = list(field_slots(prefix, section, field, index))
     if slots:
         line = field_content(ctx, slots)

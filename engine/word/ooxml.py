@@ -39,9 +39,9 @@ _CORE_REL = f"{_PKG_REL}/metadata/core-properties"
 _MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 
 # Fonts by the names Word and WPS users on Windows have. The font table gives each a
-# Linux alternative for editors that read `w:altName`; LibreOffice 25.2 needs no hint
-# and substitutes Noto Serif CJK SC and Noto Sans CJK SC by itself (checked with
-# pdffonts on its PDF export, with and without the alternative names).
+# Linux alternative for editors that read `w:altName`. LibreOffice 25.2 needs no hint,
+# because it substitutes Noto Serif CJK SC and Noto Sans CJK SC by itself (checked
+# with pdffonts on its PDF export, with and without the alternative names).
 SONG = "宋体"
 HEI = "黑体"
 _FONT_TABLE = {
@@ -186,6 +186,7 @@ class ParagraphFormat:
     fill: str | None = None
     border_bottom: bool = False
     keep_next: bool = False
+    keep_lines: bool = False
     right_tab: int | None = None
     indent_first: int = 0
 
@@ -197,6 +198,8 @@ def paragraph(
     props = el("w:pPr")
     if fmt.keep_next:
         props.append(el("w:keepNext"))
+    if fmt.keep_lines:
+        props.append(el("w:keepLines"))
     if fmt.border_bottom:
         border = {"w:val": "single", "w:sz": "6", "w:space": "1", "w:color": "000000"}
         props.append(el("w:pBdr", None, el("w:bottom", border)))
@@ -292,7 +295,7 @@ def table(grid: Sequence[int], rows: Iterable[etree._Element]) -> etree._Element
 
 @dataclass(frozen=True)
 class Control:
-    """What every content control carries: its tag (the field path), id and title."""
+    """The properties every content control has: tag (the field path), id and title."""
 
     tag: str
     control_id: int
@@ -434,7 +437,7 @@ def _serialize(root: etree._Element) -> bytes:
 
 def _document_root(name: str) -> etree._Element:
     root = el(name)
-    # Word ignores w14 markup only where mc:Ignorable says it may.
+    # Word accepts unknown w14 markup only where mc:Ignorable lists the prefix.
     root.set(qn("mc:Ignorable"), "w14")
     return root
 

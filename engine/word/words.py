@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.spec.labels import Language
 
-# Each entry is (Chinese, English); a form in "both" uses the Chinese, because the
+# Each entry is (Chinese, English). A form in "both" uses the Chinese, because the
 # wording sits beside bilingual labels and repeating it in English crowds the line.
 _WORDS: dict[str, tuple[str, str]] = {
     "form_no": ("表单编号：", "Form no.: "),
@@ -14,7 +14,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no": ("否", "No"),
     "date": ("日期：", "Date: "),
     "signer": ("签署人：", "Signed by: "),
-    "specify": ("请注明：", "please specify: "),
+    "specify": ("请注明", "Please specify"),
     "colon": ("：", ": "),
 }
 
