@@ -21,6 +21,9 @@ from engine.spec.slots import Slot, option_path
 from engine.word import ooxml, words
 
 Inline = list[etree._Element]
+# ZERO WIDTH JOINER: Word's "no-width non break" and, in Unicode line breaking
+# (UAX #14), no break opportunity, so a box never ends a line without its label.
+NO_BREAK = "\u200d"
 
 
 @dataclass
@@ -121,7 +124,7 @@ def _boxes(
             content += ctx.text("\u3000", slot.path)
         control = ctx.control(option_path(slot.path, key), text)
         content.append(ooxml.checkbox_control(control, key in chosen))
-        content += ctx.text(text, slot.path)
+        content += ctx.text(NO_BREAK + text, slot.path)
     return content
 
 

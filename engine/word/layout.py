@@ -197,8 +197,10 @@ def field_blocks(
         where = f"{prefix}.{field.key}"
         if field.type in ("notice", "signature"):
             blocks += grid.take_table()
-            writer = _notice if field.type == "notice" else _signature
-            blocks += writer(ctx, field, prefix, section, index)
+            if isinstance(field, NoticeField):
+                blocks += _notice(ctx, field, prefix, section, index)
+            else:
+                blocks += _signature(ctx, field, prefix, section, index)
         elif field.type == "heading":
             heading = label_paragraph(ctx, field.label, where, align="left", bold=True)
             grid.add_row(
@@ -217,11 +219,33 @@ def field_blocks(
     return blocks + grid.take_table()
 
 
+# Relative widths of table columns by field type; other types get the default.
+_COLUMN_WEIGHTS = {
+    "textarea": 3.0,
+    "email": 2.4,
+    "id_card": 2.2,
+    "choice": 2.0,
+    "phone": 1.8,
+    "landline": 1.8,
+    "datetime": 1.8,
+    "text": 1.6,
+    "mobile": 1.6,
+    "date": 1.6,
+}
+_DEFAULT_WEIGHT = 1.2
+
+
+def column_widths(columns: Sequence[FieldBase]) -> list[int]:
+    """Return column widths in twips that fill the text width, wider for longer values."""
+    weights = [_COLUMN_WEIGHTS.get(column.type, _DEFAULT_WEIGHT) for column in columns]
+    widths = [int(ooxml.TEXT_WIDTH * weight / sum(weights)) for weight in weights]
+    widths[-1] += ooxml.TEXT_WIDTH - sum(widths)
+    return widths
+
+
 def table_blocks(ctx: FormContext, section: TableSection) -> Blocks:
     """Return the grid of a table section: a header row, then its blank rows."""
-    count = len(section.columns)
-    widths = [ooxml.TEXT_WIDTH // count] * count
-    widths[-1] += ooxml.TEXT_WIDTH - sum(widths)
+    widths = column_widths(section.columns)
     header = [
         ooxml.Cell(
             [
@@ -272,9 +296,11 @@ def section_blocks(ctx: FormContext, section: SectionBase, number: int) -> Block
         return blocks + table_blocks(ctx, section)
     if isinstance(section, GroupSection):
         for repeat in range(section.repeat):
-            title = section.repeat_title(repeat)
+            repeat_title = section.repeat_title(repeat)
             layout = _plain(before=160, after=60, keep_next=True)
-            sub = label_paragraph(ctx, title, section.id, bold=True, layout=layout)
+            sub = label_paragraph(
+                ctx, repeat_title, section.id, bold=True, layout=layout
+            )
             blocks.append(sub)
             blocks += field_blocks(
                 ctx, section, section.fields, f"{section.id}[{repeat}]", repeat

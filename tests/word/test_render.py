@@ -11,7 +11,8 @@ from engine.spec.flat import flatten_record
 from engine.spec.model import FIELD_TYPES, Template
 from engine.spec.slots import option_path, template_slots
 from engine.word import ooxml, render_docx, write_docx
-from engine.word.controls import RATING_SCORES, WRITERS
+from engine.word.controls import NO_BREAK, RATING_SCORES, WRITERS
+from engine.word.layout import column_widths
 from engine.word.render import build_form
 from tests.word.conftest import (
     W14,
@@ -224,3 +225,26 @@ def test_write_docx__writes_the_rendered_bytes(all_types, tmp_path):
     assert target.read_bytes() == render_docx(all_types.template, sample(all_types))
     assert zipfile.is_zipfile(target)
     assert [p.name for p in target.parent.iterdir()] == ["form.docx"]
+
+
+def test_render__box_joined_to_its_label(all_types):
+    root = document_root(render_docx(all_types.template))
+
+    for tag, sdt in controls(root).items():
+        if sdt.find(f"{{{W}}}sdtPr/{{{W14}}}checkbox") is None:
+            continue
+        label = sdt.getnext()
+        assert label.tag == f"{{{W}}}r", tag
+        assert label.findtext(f"{{{W}}}t").startswith(NO_BREAK), tag
+
+
+@pytest.mark.parametrize("loaded", FORMS, ids=lambda loaded: loaded.template.id)
+def test_column_widths__fill_the_text_width(loaded):
+    for section in loaded.template.sections:
+        if section.kind != "table":
+            continue
+
+        widths = column_widths(section.columns)
+
+        assert sum(widths) == ooxml.TEXT_WIDTH
+        assert min(widths) > 0
