@@ -21,8 +21,9 @@ from engine.spec.slots import Slot, option_path
 from engine.word import ooxml, words
 
 Inline = list[etree._Element]
-# ZERO WIDTH JOINER: Word's "no-width non break" and, in Unicode line breaking
-# (UAX #14), no break opportunity, so a box never ends a line without its label.
+# ZERO WIDTH JOINER: Unicode line breaking (UAX #14) allows no break around it, so
+# LibreOffice 25.2 keeps a box on the line of its label (seen in its PDF export).
+# NOTE: not checked in Word or WPS, which may still break there.
 NO_BREAK = "\u200d"
 
 
