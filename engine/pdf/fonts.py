@@ -10,8 +10,8 @@ folder, keyed by the source font and the coverage, so it is built once per machi
 
 Coverage (docs/pdf-forms.md): printable ASCII; GB 2312 (levels 1 and 2, 6763
 hanzi, with its punctuation, full-width forms, kana, Greek, Cyrillic and box
-drawing); CJK symbols and punctuation; full-width forms; and NAME_EXTRAS, common
-name characters outside GB 2312. A character outside the coverage that a person
+drawing); CJK symbols and punctuation; full-width forms; NAME_EXTRAS, common name
+characters outside GB 2312; and PUNCTUATION_EXTRAS (the name middle dot ·). A character outside the coverage that a person
 types later is stored exactly in the field value; only its drawing depends on the
 viewer's own fallback font.
 """
@@ -57,6 +57,10 @@ NAME_EXTRAS = (
     "堇墉垚埕坤坭奭妍妤姝娅婕婳媛嫣嬛宸寰崧嵘嵩彦"
     "〇々"
 )
+# Punctuation that Python's GB 2312 codec maps to other code points: the middle dot
+# of names such as 阿依古丽·买买提 (U+00B7, where the codec gives U+30FB), the dash
+# (U+2014, where it gives U+2015), and curly quotes typed by Western keyboards.
+PUNCTUATION_EXTRAS = "·—–‘’“”…•€¥"
 
 
 @dataclass(frozen=True)
@@ -80,16 +84,22 @@ def coverage_text() -> str:
     chars.update(chr(code) for code in range(0x3000, 0x3040))
     chars.update(chr(code) for code in range(0xFF01, 0xFF5F))
     chars.update(NAME_EXTRAS)
+    chars.update(PUNCTUATION_EXTRAS)
     return "".join(sorted(chars))
+
+
+def _face_names(path: Path) -> list[str]:
+    """Return the full name of every face in a font file, in index order."""
+    if path.suffix.lower() in (".ttc", ".otc"):
+        with TTCollection(str(path), lazy=True) as collection:
+            return [face["name"].getDebugName(4) or "" for face in collection.fonts]
+    with TTFont(str(path), lazy=True) as font:
+        return [font["name"].getDebugName(4) or ""]
 
 
 def _face_index(path: Path) -> tuple[int, str] | None:
     """Return the index and name of the first wanted face in a font file."""
-    if path.suffix.lower() in (".ttc", ".otc"):
-        faces = TTCollection(str(path), lazy=True).fonts
-    else:
-        faces = [TTFont(str(path), lazy=True)]
-    names = [face["name"].getDebugName(4) or "" for face in faces]
+    names = _face_names(path)
     for wanted in FACE_NAMES:
         if wanted in names:
             return names.index(wanted), wanted
@@ -179,7 +189,12 @@ def _rename_family(font: TTFont) -> None:
 
 def build_form_font(source: FontSource, text: str) -> bytes:
     """Return an OpenType font of one face of `source`, covering `text`."""
-    font = TTFont(str(source.path), fontNumber=source.index)
+    with TTFont(str(source.path), fontNumber=source.index) as font:
+        return _subset(font, text)
+
+
+def _subset(font: TTFont, text: str) -> bytes:
+    """Cut `font` down to `text`, then renumber its CIDs and rename its family."""
     options = subset.Options()
     options.layout_features = []
     options.hinting = False
@@ -191,12 +206,12 @@ def build_form_font(source: FontSource, text: str) -> bytes:
     first = io.BytesIO()
     font.save(first)
 
-    font = TTFont(io.BytesIO(first.getvalue()))
-    if "CFF " in font and hasattr(font["CFF "].cff.topDictIndex[0], "ROS"):
-        _identity_cids(font)
-    _rename_family(font)
-    result = io.BytesIO()
-    font.save(result)
+    with TTFont(io.BytesIO(first.getvalue())) as cut:
+        if "CFF " in cut and hasattr(cut["CFF "].cff.topDictIndex[0], "ROS"):
+            _identity_cids(cut)
+        _rename_family(cut)
+        result = io.BytesIO()
+        cut.save(result)
     return result.getvalue()
 
 
@@ -216,12 +231,11 @@ def form_font_path() -> Path:
 
 @cache
 def _advances() -> tuple[dict[int, float], float]:
-    font = TTFont(str(form_font_path()))
-    units = font["head"].unitsPerEm
-    metrics = font["hmtx"].metrics
-    widths = {
-        code: metrics[name][0] / units for code, name in font.getBestCmap().items()
-    }
+    with TTFont(str(form_font_path())) as font:
+        units = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        cmap = font.getBestCmap()
+        widths = {code: metrics[name][0] / units for code, name in cmap.items()}
     return widths, 1.0
 
 
@@ -249,9 +263,9 @@ def drawable(text: str) -> str:
 
 @cache
 def _glyph_ids() -> dict[int, int]:
-    font = TTFont(str(form_font_path()))
-    order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
-    return {code: order[name] for code, name in font.getBestCmap().items()}
+    with TTFont(str(form_font_path())) as font:
+        order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
+        return {code: order[name] for code, name in font.getBestCmap().items()}
 
 
 def glyph_codes(text: str) -> bytes:
