@@ -123,9 +123,17 @@ def _dress_button(writer: PdfWriter, widget: DictionaryObject, caption: str) -> 
 
 
 def _fix_buttons(writer: PdfWriter, acro_form: DictionaryObject, tips: dict) -> None:
+    """Make radio kids plain widgets of their group and dress every button."""
     da = TextStringObject(f"{BUTTON_FONT} 0 Tf 0 g")
-    kids: set[int] = set()
-    for reference in acro_form["/Fields"]:
+    fields = [r for r in acro_form["/Fields"]]
+    kids = {
+        kid.idnum
+        for r in fields
+        if "/Kids" in r.get_object()
+        for kid in r.get_object()["/Kids"]
+    }
+    fields = [r for r in fields if r.idnum not in kids]
+    for reference in fields:
         node = reference.get_object()
         kind = field_kind(node)
         if kind == "radio":
@@ -135,16 +143,13 @@ def _fix_buttons(writer: PdfWriter, acro_form: DictionaryObject, tips: dict) -> 
                 node[NameObject("/TU")] = TextStringObject(tips[name])
             for kid_reference in node["/Kids"]:
                 kid = kid_reference.get_object()
-                kids.add(kid_reference.idnum)
                 for key in ("/T", "/TU", "/FT", "/V"):
                     kid.pop(key, None)
                 _dress_button(writer, kid, RADIO_CAPTION)
         elif kind == "checkbox":
             node[NameObject("/DA")] = da
             _dress_button(writer, node, CHECK_CAPTION)
-    acro_form[NameObject("/Fields")] = ArrayObject(
-        r for r in acro_form["/Fields"] if r.idnum not in kids
-    )
+    acro_form[NameObject("/Fields")] = ArrayObject(fields)
 
 
 def _resources(acro_form: DictionaryObject) -> None:
