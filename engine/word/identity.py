@@ -42,7 +42,12 @@ def read_identity(source: Path | str | bytes) -> tuple[str, int, str] | None:
             f"the file is not a readable .docx package ({error}); "
             "ask for the form as a Word .docx file",
         ) from None
-    match = _IDENTITY.fullmatch((text or "").strip())
+    return parse_identity(text or "")
+
+
+def parse_identity(text: str) -> tuple[str, int, str] | None:
+    """Return (template id, version, fingerprint) from an identifier, or None."""
+    match = _IDENTITY.fullmatch(text.strip())
     if match is None:
         return None
     return match[1], int(match[2]), match[3]

@@ -1,0 +1,135 @@
+"""Read the values of content controls (`w:sdt`) from WordprocessingML.
+
+This is the only module that reads raw WordprocessingML; `ooxml.py` writes it.
+Controls are found at any depth: in paragraphs, around runs, rows or cells, in
+headers and footers. A checkbox's state comes from its flag (`w14:checked`), never
+from its glyph, which other editors replace with symbols of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+_TRUE = {"1", "true", "on"}
+
+
+def _w(name: str) -> str:
+    return f"{{{W}}}{name}"
+
+
+def _w14(name: str) -> str:
+    return f"{{{W14}}}{name}"
+
+
+@dataclass(frozen=True)
+class ControlValue:
+    """One tagged control: its kind and its value (None when it shows a placeholder)."""
+
+    tag: str
+    kind: str
+    value: Any
+
+
+def _flag(element: etree._Element | None, attribute: str) -> bool | None:
+    """Return an on/off flag; an element without its value attribute means on."""
+    if element is None:
+        return None
+    value = element.get(attribute)
+    return True if value is None else value.strip().lower() in _TRUE
+
+
+def _text(content: etree._Element) -> str:
+    """Return the visible text of a control's content, line breaks as `\\n`."""
+    parts: list[str] = []
+    for node in content.iter(
+        _w("t"), _w("br"), _w("cr"), _w("tab"), _w("p"), _w("delText")
+    ):
+        tag = node.tag
+        if tag == _w("t"):
+            parts.append(node.text or "")
+        elif tag in (_w("br"), _w("cr")):
+            if node.get(_w("type")) in (None, "textWrapping"):
+                parts.append("\n")
+        elif tag == _w("tab"):
+            parts.append("\t")
+        elif tag == _w("p") and parts:
+            parts.append("\n")  # a control around several paragraphs
+    return "".join(parts)
+
+
+def _list_value(properties: etree._Element, kind: str, shown: str) -> str:
+    """Return the item value of a dropdown: its last value, or the shown item's value."""
+    list_element = properties.find(_w(kind))
+    assert list_element is not None
+    last = list_element.get(_w("lastValue"))
+    if last:
+        return last
+    for item in list_element.findall(_w("listItem")):
+        if item.get(_w("displayText")) == shown:
+            return item.get(_w("value")) or shown
+    return shown
+
+
+def read_control(sdt: etree._Element) -> ControlValue | None:
+    """Return a control's tag, kind and value; None for a control without a tag."""
+    properties = sdt.find(_w("sdtPr"))
+    content = sdt.find(_w("sdtContent"))
+    if properties is None:
+        return None
+    tag_element = properties.find(_w("tag"))
+    tag = tag_element.get(_w("val")) if tag_element is not None else None
+    if not tag:
+        return None
+    checkbox = properties.find(_w14("checkbox"))
+    if checkbox is not None:
+        checked = _flag(checkbox.find(_w14("checked")), _w14("val"))
+        return ControlValue(tag, "checkbox", bool(checked))
+    placeholder = _flag(properties.find(_w("showingPlcHdr")), _w("val"))
+    shown = _text(content) if content is not None else ""
+    date = properties.find(_w("date"))
+    if date is not None:
+        if placeholder:
+            return ControlValue(tag, "date", None)
+        full = date.get(_w("fullDate"))
+        return ControlValue(tag, "date", full.split("T")[0] if full else shown)
+    for kind in ("dropDownList", "comboBox"):
+        if properties.find(_w(kind)) is not None:
+            value = None if placeholder else _list_value(properties, kind, shown)
+            return ControlValue(tag, "dropdown", value)
+    return ControlValue(tag, "text", None if placeholder else shown)
+
+
+def read_legacy_checkboxes(root: etree._Element) -> list[ControlValue]:
+    """Return legacy checkbox form fields (w:ffData), named by their w:name."""
+    found = []
+    for data in root.iter(_w("ffData")):
+        box = data.find(_w("checkBox"))
+        name = data.find(_w("name"))
+        if box is None or name is None or not name.get(_w("val")):
+            continue
+        checked = _flag(box.find(_w("checked")), _w("val"))
+        if checked is None:
+            checked = _flag(box.find(_w("default")), _w("val"))
+        found.append(ControlValue(name.get(_w("val")), "checkbox", bool(checked)))
+    return found
+
+
+def read_controls(root: etree._Element) -> list[ControlValue]:
+    """Return every tagged control under `root`, in document order."""
+    found = [c for c in (read_control(sdt) for sdt in root.iter(_w("sdt"))) if c]
+    return found + read_legacy_checkboxes(root)
+
+
+def count_box_glyphs(root: etree._Element) -> int:
+    """Count ☐ ☑ ☒ characters outside controls: what a flattened checkbox leaves."""
+    count = 0
+    for text in root.iter(_w("t")):
+        if any(ancestor.tag == _w("sdtContent") for ancestor in text.iterancestors()):
+            continue
+        count += sum((text.text or "").count(glyph) for glyph in "☐☑☒□■√")
+    return count
