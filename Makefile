@@ -19,10 +19,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The main job: check every template, then render, fill and read back the forms.
+# The main job: check every template; render each blank and pre-filled; fill the
+# blank forms with the sample records through real fillers; read every form back
+# into records, CSV and XLSX under output/; print the summary.
 demo: setup
 	$(BIN)/dangan validate industries/
-	$(BIN)/dangan list
+	$(BIN)/dangan roundtrip --output output
 
 test: setup
 	$(BIN)/ruff check engine tests

@@ -418,6 +418,61 @@ def _print_summary(outcomes: list[Any], output: Path) -> None:
     )
 
 
+@app.command()
+def roundtrip(
+    template_ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[ID]...", help="Templates; default: all."),
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Output folder.")
+    ] = Path("output/roundtrip"),
+    route: Annotated[
+        list[str] | None, typer.Option(help="Only this route; may be repeated.")
+    ] = None,
+    root: RootOption = DEFAULT_ROOT,
+) -> None:
+    """Fill each template's sample record through real fillers and read it back."""
+    from engine.roundtrip import available_routes, run_roundtrips
+
+    catalog = _catalog(root)
+    if catalog.errors:
+        raise typer.Exit(EXIT_INVALID)
+    ids = template_ids or catalog.ids()
+    for template_id in ids:
+        loaded = _loaded(catalog, template_id, None)
+        if not loaded.sample_file.exists():
+            raise _fail(
+                f"{template_id} has no sample record {loaded.sample_file}; write one first",
+                EXIT_USAGE,
+            )
+    known = available_routes()
+    for name in route or []:
+        if name not in known:
+            raise _fail(
+                f"unknown route {name!r}; routes: {', '.join(known)}", EXIT_USAGE
+            )
+    try:
+        results = run_roundtrips(catalog, ids, output, route)
+    except DanganError as error:
+        raise _fail(str(error), EXIT_INVALID) from None
+    table = Table(title=f"Round trips ({output})")
+    for column in ("template", "route", "result", "detail"):
+        table.add_column(column, overflow="fold")
+    for result in results:
+        table.add_row(
+            result.template_id,
+            result.route,
+            "ok" if result.ok else "FAILED",
+            result.detail,
+        )
+    console.print(table)
+    failed = sum(not r.ok for r in results)
+    console.print(f"{len(results)} round trips, {failed} failed", highlight=False)
+    if failed:
+        raise typer.Exit(EXIT_INVALID)
+
+
 @app.callback()
 def configure(
     verbose: Annotated[

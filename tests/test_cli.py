@@ -115,3 +115,71 @@ def test_python_dash_m_engine_runs() -> None:
 
     assert result.returncode == 0, result.stderr
     assert "beauty-client" in result.stdout.split()
+
+
+def _docx_form(folder: Path, values: dict | None) -> Path:
+    from engine.spec.loader import load_catalog
+    from engine.word import write_docx
+
+    template = load_catalog(INDUSTRIES).get("beauty-client")
+    name = "filled" if values else "blank"
+    return write_docx(template, folder / f"{name}.docx", values=values)
+
+
+def test_parse_valid_form_exits_zero_and_writes_outputs(tmp_path: Path) -> None:
+    from engine.spec.loader import load_catalog
+
+    loaded = load_catalog(INDUSTRIES).get_loaded("beauty-client")
+    values = json.loads(loaded.sample_file.read_text(encoding="utf-8"))
+    form = _docx_form(tmp_path, values)
+    output = tmp_path / "out"
+
+    result = runner.invoke(
+        app, ["parse", str(form), "-o", str(output), "--root", str(INDUSTRIES)]
+    )
+
+    assert result.exit_code == 0, result.stdout + result.stderr
+    records = list((output / "records").glob("*.json"))
+    assert len(records) == 1
+    record = json.loads(records[0].read_text(encoding="utf-8"))
+    assert record["values"] == values
+    assert record["template"] == "beauty-client"
+    assert len(record["sha256"]) == 64
+    assert (output / "beauty-client-v1.csv").exists()
+    assert (output / "beauty-client-v1.xlsx").exists()
+    assert "1 valid" in result.stdout
+
+
+def test_parse_batch_with_bad_file_exits_one_and_keeps_others(tmp_path: Path) -> None:
+    from engine.spec.loader import load_catalog
+
+    loaded = load_catalog(INDUSTRIES).get_loaded("beauty-client")
+    values = json.loads(loaded.sample_file.read_text(encoding="utf-8"))
+    _docx_form(tmp_path, values)
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7 truncated")
+    (tmp_path / "empty.docx").write_bytes(b"")
+    output = tmp_path / "out"
+
+    result = runner.invoke(
+        app, ["parse", str(tmp_path), "-o", str(output), "--root", str(INDUSTRIES)]
+    )
+    rerun = runner.invoke(
+        app, ["parse", str(tmp_path), "-o", str(output), "--root", str(INDUSTRIES)]
+    )
+
+    assert result.exit_code == 1
+    assert rerun.exit_code == 1
+    assert len(list((output / "records").glob("*.json"))) == 1
+    assert "the file is empty" in result.stdout
+    assert "1 valid" in result.stdout
+    assert "2 unreadable" in result.stdout
+
+
+def test_parse_usage_errors_exit_two(tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["parse", str(tmp_path / "nothing.docx")])
+    empty = runner.invoke(app, ["parse", str(tmp_path)])
+    bad_format = runner.invoke(app, ["parse", str(tmp_path), "--format", "yaml"])
+
+    assert missing.exit_code == 2
+    assert empty.exit_code == 2
+    assert bad_format.exit_code == 2
