@@ -38,7 +38,6 @@ from pypdf.generic import (
 
 logger = logging.getLogger(__name__)
 
-CHECKBOX_ON = "/on"
 OFF = "/Off"
 PRINT_FLAG = 4
 RADIO_FLAG = 1 << 15
@@ -54,7 +53,7 @@ IDENTITY_KEYS = ("/DanganTemplate", "/DanganVersion", "/DanganFingerprint")
 
 @dataclass
 class FormFinish:
-    """What the renderer asks of the finishing pass, by PDF field name."""
+    """Requests of the renderer to the finishing pass, by PDF field name."""
 
     # Text to draw in a text field or combo box. For a combo box this is the option
     # label, while /V keeps the option key; for a text field, the value itself.

@@ -2,8 +2,8 @@
 
 WeasyPrint embeds a font used by a form field whole, because a viewer must draw
 whatever a person types later. Debian's Noto CJK is a collection of ten faces
-(about 20 MB), and its cmap maps an ideograph and the Kangxi radical that looks the
-same (一 U+4E00, ⼀ U+2F00) to one glyph, so a viewer that reads the embedded font's
+(about 20 MB). Its cmap maps an ideograph and the Kangxi radical that looks the same
+(一 U+4E00, ⼀ U+2F00) to one glyph, so a viewer that reads the embedded font's
 character map may show or copy the radical. This module cuts one face down to a
 chosen coverage, keeps no radicals, and caches the result under the user's cache
 folder, keyed by the source font and the coverage, so it is built once per machine.

@@ -37,20 +37,21 @@ logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 FORM_TEMPLATE = "form.html"
 STYLESHEET = "form.css"
-# Radio groups and selects in PDF forms need WeasyPrint 61 or newer; 66 is the
-# oldest release we have tried.
+# The oldest WeasyPrint whose PDF forms this renderer was written against (radio
+# groups with /Opt, combo boxes). pyproject.toml requires the same release.
 MIN_WEASYPRINT = (66, 0)
 
 
 def check_weasyprint() -> None:
-    """Raise SystemDependencyError when WeasyPrint is too old for radios and selects."""
+    """Raise SystemDependencyError when WeasyPrint is older than MIN_WEASYPRINT."""
     parts = weasyprint.__version__.split(".")
     version = tuple(int(p) for p in parts[:2] if p.isdigit())
     if version < MIN_WEASYPRINT:
         wanted = ".".join(map(str, MIN_WEASYPRINT))
         raise SystemDependencyError(
-            f"WeasyPrint {weasyprint.__version__} cannot write radio buttons and "
-            f"select boxes as PDF form fields; install WeasyPrint {wanted} or newer "
+            f"WeasyPrint {weasyprint.__version__} is older than {wanted}, the first "
+            "release this renderer supports for radio buttons and select boxes in "
+            f"PDF forms; install WeasyPrint {wanted} or newer "
             f"(pip install 'weasyprint>={wanted}')"
         )
 

@@ -1,4 +1,4 @@
-"""The finished AcroForm: field kinds, on-states, appearances, later filling (R04-R06)."""
+"""The finished AcroForm: field kinds, on-states, appearances, later filling ."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from engine.pdf.render import render_pdf
 
 @pytest.fixture(scope="module")
 def course(fixture_catalog, rendered) -> bytes:
-    return rendered(fixture_catalog.get_loaded("r04-course"), True)
+    return rendered(fixture_catalog.get_loaded("course-enrolment"), True)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def ink(image: Image.Image, widget: dict, page_height: float) -> float:
     return sum(histogram[:128]) / max(1, sum(histogram))
 
 
-def test_acroform__r04_kinds_and_preselected_values(course):
+def test_acroform__kinds_and_preselected_values(course):
     fields = read_fields(course)
 
     assert {n: f.kind for n, f in fields.items()} == {
@@ -92,7 +92,7 @@ def test_acroform__r04_kinds_and_preselected_values(course):
     assert all(flag & 4 for f in fields.values() for flag in f.widget_flags)
 
 
-def test_acroform__radio_kids_are_widgets_of_their_group(course):
+def test_acroform__radio_kids_are_plain_widgets(course):
     reader = PdfReader(io.BytesIO(course))
     acro_form = reader.trailer["/Root"]["/AcroForm"]
 
@@ -114,7 +114,7 @@ def test_acroform__radio_kids_are_widgets_of_their_group(course):
 
 
 @pytest.mark.parametrize("draw", [poppler_page, pdfium_page], ids=["poppler", "pdfium"])
-def test_acroform__preselected_states_are_visible(course, draw):
+def test_acroform__preselected_states_visible(course, draw):
     found = widgets(course)
     image = draw(course)
     height = float(PdfReader(io.BytesIO(course)).pages[0].mediabox.height)
@@ -122,15 +122,17 @@ def test_acroform__preselected_states_are_visible(course, draw):
     male, female = (w for _, w in found["basic/gender"])
     ((_, trial),) = found["basic/trial"]
     ((_, course_box),) = found["basic/course"]
+    ((_, child),) = found["basic/child"]
 
     assert ink(image, female, height) > 0.3
     assert ink(image, male, height) < 0.05
     assert ink(image, trial, height) > 0.05
-    assert ink(image, course_box, height) > 0.01  # 音乐 drawn in the combo box
+    assert ink(image, course_box, height) > 0.025  # 音乐 in the combo box
+    assert ink(image, child, height) > 0.025  # 李一文 in the text field
 
 
-def test_acroform__r04_long_notes_stay_on_one_page(fixture_catalog, rendered):
-    pdf = rendered(fixture_catalog.get_loaded("r04-break"), True)
+def test_acroform__long_notes_on_one_page(fixture_catalog, rendered):
+    pdf = rendered(fixture_catalog.get_loaded("page-break"), True)
     reader = PdfReader(io.BytesIO(pdf))
 
     ((page, notes),) = widgets(pdf)["basic/notes"]
@@ -151,7 +153,7 @@ def fill_with_pypdf(pdf: bytes, values: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
-def test_acroform__r05_values_typed_later_read_back_exactly(counselling):
+def test_acroform__pypdf_filled_values_read_back(counselling):
     filled = fill_with_pypdf(
         counselling, {"reviews[1]/note": "李四", "visits[1]/topic": "第二次来访"}
     )
@@ -166,7 +168,7 @@ def test_acroform__r05_values_typed_later_read_back_exactly(counselling):
     assert read_identity(filled) == read_identity(counselling)
 
 
-def test_acroform__r05_values_filled_by_pdftk_read_back(counselling, tmp_path: Path):
+def test_acroform__pdftk_filled_values_read_back(counselling, tmp_path: Path):
     source = tmp_path / "form.pdf"
     source.write_bytes(counselling)
     xfdf = tmp_path / "values.xfdf"
@@ -201,8 +203,8 @@ def test_acroform__r05_values_filled_by_pdftk_read_back(counselling, tmp_path: P
     assert fields["basic/client"].value == "王小明"
 
 
-def test_acroform__character_outside_the_font_is_stored_exactly(fixture_catalog):
-    template = fixture_catalog.get("r04-course")
+def test_acroform__uncovered_character_stored_exactly(fixture_catalog):
+    template = fixture_catalog.get("course-enrolment")
     name = "𠀀龘喆"  # U+20000 and 龘 are outside the form font; 喆 is inside
 
     pdf = render_pdf(template, {"basic": {"child": name}})
@@ -214,7 +216,7 @@ def test_acroform__character_outside_the_font_is_stored_exactly(fixture_catalog)
     ("state", "checked"),
     [("/Yes", True), ("/On", True), ("/1", True), ("/Oui", True), ("/Off", False)],
 )
-def test_acroform__r06_checkbox_is_checked_unless_off(course, state, checked):
+def test_acroform__checkbox_checked_unless_off(course, state, checked):
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(course)))
     for reference in writer.root_object["/AcroForm"]["/Fields"]:
         field = reference.get_object()
@@ -226,7 +228,7 @@ def test_acroform__r06_checkbox_is_checked_unless_off(course, state, checked):
     assert read_fields(out.getvalue())["basic/trial"].value is checked
 
 
-def test_acroform__read_identity_of_a_foreign_pdf_is_none():
+def test_acroform__foreign_pdf_has_no_identity():
     writer = PdfWriter()
     writer.add_blank_page(100, 100)
     out = io.BytesIO()
@@ -235,7 +237,7 @@ def test_acroform__read_identity_of_a_foreign_pdf_is_none():
     assert read_identity(out.getvalue()) is None
 
 
-def test_acroform__wrap_lines_breaks_chinese_by_character():
+def test_acroform__wrap_chinese_by_character():
     text = "对花粉过敏对花粉过敏\n第二行"
 
     wrapped = wrap_lines(text, 4.0, text_width_em)

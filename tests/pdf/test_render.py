@@ -7,17 +7,19 @@ import subprocess
 from typing import Any
 
 import pytest
+import weasyprint
 
+from engine.errors import SystemDependencyError
 from engine.pdf.acroform import read_fields, read_identity
-from engine.pdf.render import render_html
+from engine.pdf.render import check_weasyprint, render_html
 from engine.spec.flat import flatten_record
 from engine.spec.labels import label_text
 from engine.spec.model import FIELD_TYPES, GroupSection, TableSection, Template
 from engine.spec.slots import option_path, pdf_name, template_slots
 from tests.pdf.conftest import INDUSTRIES, PDF_FIXTURES, load, sample
 
-# The PDF field kind each field type becomes (heading and notice hold no value; a
-# consent notice and a signature become text fields for their parts).
+# The PDF field kind each field type becomes. A signature and a consent notice become
+# text fields for their parts. A heading and a plain notice become no field at all.
 KIND_OF_TYPE = {
     **{t: "text" for t in FIELD_TYPES},
     "choice": "radio",
@@ -101,9 +103,7 @@ def page_count(pdf: bytes) -> int:
 
 @pytest.mark.parametrize("filled", [False, True], ids=["blank", "filled"])
 @pytest.mark.parametrize(("where", "template_id"), CASES)
-def test_render__one_field_per_input_of_the_right_kind(
-    catalogs, rendered, where, template_id, filled
-):
+def test_render__one_field_per_input(catalogs, rendered, where, template_id, filled):
     loaded = catalogs[where].get_loaded(template_id)
 
     fields = read_fields(rendered(loaded, filled))
@@ -131,9 +131,7 @@ def test_render__prefilled_values_read_back(catalogs, rendered, where, template_
 
 @pytest.mark.parametrize("filled", [False, True], ids=["blank", "filled"])
 @pytest.mark.parametrize(("where", "template_id"), CASES)
-def test_render__labels_printed_size_in_budget_identity_kept(
-    catalogs, rendered, where, template_id, filled
-):
+def test_render__labels_size_identity(catalogs, rendered, where, template_id, filled):
     loaded = catalogs[where].get_loaded(template_id)
     pdf = rendered(loaded, filled)
 
@@ -147,7 +145,7 @@ def test_render__labels_printed_size_in_budget_identity_kept(
     assert read_identity(pdf) == (template.id, template.version, template.fingerprint)
 
 
-def test_render__fixtures_use_every_field_type(fixture_catalog):
+def test_render__fixtures_cover_every_type(fixture_catalog):
     used = {
         field.type
         for loaded in fixture_catalog.latest()
@@ -161,7 +159,7 @@ def test_render__fixtures_use_every_field_type(fixture_catalog):
     assert set(KIND_OF_TYPE) == set(FIELD_TYPES)
 
 
-def test_render__label_is_printed_not_evaluated(fixture_catalog, rendered):
+def test_render__label_printed_literally(fixture_catalog, rendered):
     loaded = fixture_catalog.get_loaded("counselling")
 
     html, _ = render_html(loaded.template)
@@ -172,8 +170,8 @@ def test_render__label_is_printed_not_evaluated(fixture_catalog, rendered):
     assert "49" not in text
 
 
-def test_render__unknown_language_is_refused(fixture_catalog):
-    loaded = fixture_catalog.get_loaded("r04-course")
+def test_render__unknown_language_rejected(fixture_catalog):
+    loaded = fixture_catalog.get_loaded("course-enrolment")
 
     with pytest.raises(ValueError) as caught:
         render_html(loaded.template, language="fr")
@@ -189,3 +187,16 @@ def test_render__english_labels(fixture_catalog):
 
     assert "Counselling intake" in html and "Page " not in html
     assert {type(w.message).__name__ for w in caught} == {"MissingTranslationWarning"}
+
+
+def test_render__old_weasyprint_rejected(monkeypatch):
+    monkeypatch.setattr(weasyprint, "__version__", "60.2")
+
+    with pytest.raises(SystemDependencyError) as caught:
+        check_weasyprint()
+
+    assert str(caught.value) == (
+        "WeasyPrint 60.2 is older than 66.0, the first release this renderer "
+        "supports for radio buttons and select boxes in PDF forms; install "
+        "WeasyPrint 66.0 or newer (pip install 'weasyprint>=66.0')"
+    )
