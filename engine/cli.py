@@ -408,6 +408,15 @@ def _print_summary(outcomes: list[Any], output: Path) -> None:
                 detail += f" (+{len(record['errors']) - 3} more)"
         table.add_row(str(outcome.source), template, outcome.status, detail)
     console.print(table)
+    # Each unreadable file again on one unwrapped line, so the reason can be searched.
+    for outcome in outcomes:
+        if outcome.failure:
+            console.print(
+                f"unreadable: {outcome.failure}",
+                soft_wrap=True,
+                markup=False,
+                highlight=False,
+            )
     counts = {
         s: sum(o.status == s for o in outcomes) for s in ("valid", "invalid", "failed")
     }
