@@ -59,6 +59,7 @@ FORMAT_HINTS = {
 }
 WORDS = {
     "yes": {"zh": "是", "en": "Yes"},
+    "no": {"zh": "否", "en": "No"},
     "signature": {"zh": "签名", "en": "Signature"},
     "date": {"zh": "日期", "en": "Date"},
     "signer": {"zh": "签署人", "en": "Signed by"},
@@ -231,10 +232,16 @@ class _Builder:
         if isinstance(field_, ChoiceField | MultichoiceField | DropdownField):
             return self._options(slot, label)
         if isinstance(field_, YesNoField):
+            # Two radio buttons, not one checkbox: an unticked box cannot tell "no"
+            # from "not answered".
             name = pdf_name(slot.path)
-            checked = self.values.get(slot.path) is True
-            box = Choice(_word("yes", self.language), "on", name, checked)
-            return Control("checkbox", name, label, choices=[box])
+            value = self.values.get(slot.path)
+            self.tooltips[name] = label
+            choices = [
+                Choice(_word(key, self.language), key, name, value is (key == "yes"))
+                for key in ("yes", "no")
+            ]
+            return Control("radio", name, label, choices=choices)
         if isinstance(field_, RatingField):
             return self._rating(slot, label)
         return self._scalar(slot, label)

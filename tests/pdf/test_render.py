@@ -25,7 +25,7 @@ KIND_OF_TYPE = {
     "choice": "radio",
     "rating": "radio",
     "multichoice": "checkbox",
-    "yes_no": "checkbox",
+    "yes_no": "radio",
     "dropdown": "combo",
 }
 # Size budget: a form of up to two pages, with the form font embedded whole, stays
@@ -66,7 +66,9 @@ def expected_values(template: Template, record: dict) -> dict[str, Any]:
                 name = pdf_name(option_path(slot.path, option.key))
                 values[name] = option.key in (value or [])
         elif slot.field.type == "yes_no" and not slot.part:
-            values[pdf_name(slot.path)] = value is True
+            values[pdf_name(slot.path)] = (
+                None if value is None else ("yes" if value else "no")
+            )
         else:
             values[pdf_name(slot.path)] = None if value in (None, "") else str(value)
     return values
