@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.parse import parse_bytes
+from engine.pdf import render_pdf
 from engine.records import validate_record
 from engine.spec.loader import Catalog
 from engine.word import render_docx
@@ -41,6 +42,18 @@ def test_docx_round_trip(case) -> None:
     template, values = case
 
     record = parse_bytes(render_docx(template, values), Path("random.docx"), CATALOG)
+
+    assert record.problems == []
+    assert record.values == values
+
+
+# A PDF takes about half a second to render, so fewer examples than for Word.
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(template_and_record())
+def test_pdf_round_trip(case) -> None:
+    template, values = case
+
+    record = parse_bytes(render_pdf(template, values), Path("random.pdf"), CATALOG)
 
     assert record.problems == []
     assert record.values == values

@@ -295,13 +295,33 @@ class FieldInfo:
 
 
 def _open(source: bytes | str | object) -> PdfReader:
+    if isinstance(source, PdfReader):
+        return source
     if isinstance(source, bytes | bytearray):
         return PdfReader(io.BytesIO(source))
     return PdfReader(source)
 
 
+def _kids(node: DictionaryObject) -> list[DictionaryObject]:
+    return [k.get_object() for k in node.get("/Kids", [])]
+
+
+def _button_state(node: DictionaryObject) -> str:
+    """Return a button's state: its /V, or without one the /AS of a kid that is on.
+
+    Some fillers set only the widgets' appearance states and write no /V.
+    """
+    if "/V" in node:
+        return str(node["/V"])
+    for widget in [node, *_kids(node)]:
+        shown = str(widget.get("/AS", OFF))
+        if shown != OFF:
+            return shown
+    return OFF
+
+
 def _button_value(node: DictionaryObject, kind: str) -> str | bool | None:
-    state = str(node.get("/V", OFF))
+    state = _button_state(node)
     if kind == "checkbox":
         return state != OFF
     if state == OFF:
@@ -313,9 +333,16 @@ def _button_value(node: DictionaryObject, kind: str) -> str | bool | None:
     return index
 
 
-def _info(node: DictionaryObject) -> FieldInfo:
+def _choice_value(node: DictionaryObject) -> str | None:
+    value = node.get("/V")
+    if isinstance(value, list):  # a multi-select list box
+        value = value[0] if value else None
+    return str(value) if value not in (None, "") else None
+
+
+def _info(node: DictionaryObject, name: str) -> FieldInfo:
     kind = field_kind(node)
-    kids = [k.get_object() for k in node.get("/Kids", [])] or [node]
+    kids = _kids(node) or [node]
     options: tuple[str, ...] = ()
     if kind in ("radio",):
         options = tuple(str(o) for o in node.get("/Opt", []))
@@ -326,23 +353,50 @@ def _info(node: DictionaryObject) -> FieldInfo:
         options = tuple(
             str(o[0]) if isinstance(o, list) else str(o) for o in node.get("/Opt", [])
         )
-        value = str(node["/V"]) if node.get("/V") not in (None, "") else None
+        value = _choice_value(node)
     else:
-        value = str(node["/V"]) if node.get("/V") not in (None, "") else None
+        value = _choice_value(node)
     flags = tuple(int(k.get("/F", 0)) for k in kids)
-    return FieldInfo(str(node["/T"]), kind, value, options, flags)
+    return FieldInfo(name, kind, value, options, flags)
+
+
+# A real form nests fields a level or two; this bounds crafted files.
+MAX_FIELD_DEPTH = 20
+
+
+def _walk(
+    node: DictionaryObject, parent: str, depth: int, seen: set[int]
+) -> list[FieldInfo]:
+    """Return the terminal fields under `node`; names join with "." as PDF defines."""
+    if depth > MAX_FIELD_DEPTH or id(node) in seen:
+        return []
+    seen.add(id(node))
+    partial = node.get("/T")
+    name = (
+        f"{parent}.{partial}"
+        if parent and partial is not None
+        else str(partial or parent)
+    )
+    field_kids = [k for k in _kids(node) if "/T" in k]
+    if not field_kids:
+        return [_info(node, name)] if "/FT" in node or parent else []
+    found: list[FieldInfo] = []
+    for kid in field_kids:
+        found.extend(_walk(kid, name, depth + 1, seen))
+    return found
 
 
 def read_fields(source: bytes | str | object) -> dict[str, FieldInfo]:
-    """Return every top-level field of a PDF form by name; empty without a form."""
+    """Return every terminal field of a PDF form by full name; empty without a form."""
     reader = _open(source)
     acro_form = reader.trailer["/Root"].get("/AcroForm")
     if acro_form is None:
         return {}
-    fields = {}
+    fields: dict[str, FieldInfo] = {}
+    seen: set[int] = set()
     for reference in acro_form.get_object().get("/Fields", []):
-        info = _info(reference.get_object())
-        fields[info.name] = info
+        for info in _walk(reference.get_object(), "", 0, seen):
+            fields.setdefault(info.name, info)
     return fields
 
 
