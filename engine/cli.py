@@ -70,8 +70,8 @@ def _catalog(root: Path) -> Catalog:
         catalog = Catalog.load(root)
     except TemplateNotFoundError as error:
         raise _fail(str(error), EXIT_USAGE) from None
-    for error in catalog.errors:
-        errors.print(str(error), markup=False, highlight=False)
+    for problem in catalog.errors:
+        errors.print(str(problem), markup=False, highlight=False)
     return catalog
 
 
@@ -315,10 +315,10 @@ def _write_form(
     if output_format is RenderFormat.docx:
         from engine.word import write_docx
 
-        return write_docx(template, target, values=values, language=language)
+        return write_docx(template, target, values=values, language=language)  # type: ignore[arg-type]
     from engine.pdf import write_pdf
 
-    return write_pdf(template, target, values=values, language=language)
+    return write_pdf(template, target, values=values, language=language)  # type: ignore[arg-type]
 
 
 @app.command()

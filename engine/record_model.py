@@ -159,16 +159,16 @@ def _build_record_model(template: Template) -> type[BaseModel]:
         if isinstance(section, TableSection):
             fields = section.columns
         else:
-            fields = section.fields  # type: ignore[attr-defined]
-        part = create_model(
+            fields = section.fields
+        part: Any = create_model(
             f"Section_{section.id}", __base__=_RecordPart, **_fields_definitions(fields)
         )
         if isinstance(section, TableSection):
-            annotation: Any = list[part]  # type: ignore[valid-type]
-            default = Field(default_factory=list, alias=section.id)
+            annotation: Any = list[part]
+            default: Any = Field(default_factory=list, alias=section.id)
         elif isinstance(section, GroupSection):
             annotation = Annotated[
-                list[part],  # type: ignore[valid-type]
+                list[part],
                 Field(max_length=section.repeat),
             ]
             default = Field(default_factory=list, alias=section.id)

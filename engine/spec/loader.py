@@ -188,9 +188,9 @@ class Catalog:
             return
         if duplicates or declaration.issues:
             return
-        key = (template.id, template.version)
-        if key in self.templates:
-            other = self.templates[key].file
+        version_key = (template.id, template.version)
+        if version_key in self.templates:
+            other = self.templates[version_key].file
             declaration.issues.append(
                 DeclarationIssue(
                     *declaration.read.line_of(("version",)),
@@ -199,7 +199,7 @@ class Catalog:
                 )
             )
             return
-        self.templates[key] = LoadedTemplate(template, declaration.file)
+        self.templates[version_key] = LoadedTemplate(template, declaration.file)
 
     def _expand_includes(
         self, declaration: Declaration, data: dict[str, Any]

@@ -52,7 +52,7 @@ def _version_of(declaration: Declaration) -> int:
         declaration.data.get("version") if isinstance(declaration.data, dict) else None
     )
     try:
-        return int(raw)
+        return int(str(raw))
     except (TypeError, ValueError):
         return 0
 

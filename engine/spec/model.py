@@ -90,6 +90,8 @@ Width = Literal["full", "half", "third", "quarter"]
 
 
 class FieldBase(_Strict):
+    # Each subclass narrows this to its own Literal, the union's discriminator.
+    type: str
     key: str = Field(pattern=KEY_PATTERN)
     label: Label
     required: bool = False
