@@ -30,7 +30,7 @@ _worker_catalog: Catalog | None = None
 
 @dataclass
 class FileOutcome:
-    """What happened to one file of a batch."""
+    """The outcome of one file of a batch: its record, or why it failed."""
 
     source: Path
     record: dict[str, Any] | None = None

@@ -1,8 +1,8 @@
 """Read one returned form (Word or PDF) into a validated record.
 
-The format readers find raw values by field path; this module identifies the
-template, turns option boxes back into option keys, reports declared fields that the
-file lacks, and validates everything through the record rules.
+The format readers only find raw values by field path. This module identifies the
+template, turns option boxes back into option keys and reports declared fields that
+the file lacks. Then it validates everything through the record rules.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ MISSING_MESSAGE = (
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
-# Field types a form may draw as one box per answer, named `path=key`; None means
+# Field types a form may draw as one box per option, named `path=key`; None means
 # the keys are the field's option keys.
 BOX_KEYS: dict[str, list[str] | None] = {
     "choice": None,
@@ -172,6 +172,17 @@ def _assemble(slot: Slot, values: dict[str, Any]) -> tuple[bool, Any, str | None
     return False, None, None
 
 
+def _known_names(slots: list[Slot]) -> set[str]:
+    """Return every name a form may carry: slot paths and their option boxes."""
+    names = set()
+    for slot in slots:
+        names.add(slot.path)
+        if slot.part is None and slot.value_type in BOX_KEYS:
+            keys = BOX_KEYS[slot.value_type] or [o.key for o in slot.field.options]  # type: ignore[attr-defined]
+            names.update(option_path(slot.path, key) for key in keys)
+    return names
+
+
 def record_from_reading(
     template: Template,
     reading: FormReading,
@@ -183,7 +194,8 @@ def record_from_reading(
     flat: dict[str, Any] = {}
     problems: list[FieldProblem] = []
     missing: list[str] = []
-    for slot in template_slots(template):
+    slots = list(template_slots(template))
+    for slot in slots:
         found, raw, problem = _assemble(slot, reading.values)
         if not found:
             missing.append(slot.path)
@@ -192,7 +204,14 @@ def record_from_reading(
             problems.append(FieldProblem(slot.path, problem, raw))
             continue
         flat[slot.path] = raw
-    total = len(list(template_slots(template)))
+
+    undeclared = sorted(set(reading.values) - _known_names(slots))
+    if undeclared:
+        shown = ", ".join(undeclared[:10]) + (" ..." if len(undeclared) > 10 else "")
+        reading.notes.append(
+            f"the file has fields the template does not declare: {shown}"
+        )
+    total = len(slots)
     if missing and len(missing) == total:
         saved_by = (
             f"; it was last saved by {reading.producer}" if reading.producer else ""
@@ -211,6 +230,7 @@ def record_from_reading(
         problems.append(FieldProblem(path, MISSING_MESSAGE, None))
     if strict and reading.notes:
         raise StrictParseError(source, "; ".join(reading.notes))
+
     nested = unflatten_record(template, flat)
     report = validate_record(template, nested)
     return ParsedRecord(

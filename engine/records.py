@@ -180,7 +180,7 @@ def validate_record(template: Template, values: Any) -> RecordReport:
 
 
 def _row_applies(slot: Slot, used_rows: set[tuple[str, int]]) -> bool:
-    """A required column or group field applies only to a row that has any value."""
+    """Return True when a required slot applies: always, or in a row with any value."""
     if slot.index is None:
         return True
     return (slot.section.id, slot.index) in used_rows

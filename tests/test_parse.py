@@ -135,3 +135,16 @@ def test_unreadable_input_is_named(data: bytes, message: str) -> None:
         FormFileError, match=message.replace("(", r"\(").replace(")", r"\)")
     ):
         read_form(data, Path("scan.gif"))
+
+
+def test_undeclared_field_is_noted_and_strict_raises(template: Template) -> None:
+    values = full_values(**{"basic.nickname": "三"})
+
+    record = record_from_reading(template, reading(values), SOURCE, "0" * 64)
+
+    assert record.notes == [
+        "the file has fields the template does not declare: basic.nickname"
+    ]
+    assert record.problems == []
+    with pytest.raises(StrictParseError, match="basic.nickname"):
+        record_from_reading(template, reading(values), SOURCE, "0" * 64, strict=True)

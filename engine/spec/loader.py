@@ -1,6 +1,6 @@
 """Load the declarations of a folder (`industries/`) into templates.
 
-A folder holds template files (`*.yaml`) and, under `common/`, field sets that
+A folder contains template files (`*.yaml`) and, under `common/`, field sets that
 templates include. A template may `extends` another one. The loader resolves both,
 validates the result and reports every problem of every file at once, each with
 file, line, column and key path.
