@@ -1,0 +1,39 @@
+"""Parse a batch of forms in a fresh process; print its wall time and peak memory.
+
+Run by bench/batch.py, one process per measurement, so that each peak is the
+batch's own: `python bench/batch_child.py FOLDER COUNT WORKERS OUTPUT ROOT`.
+Prints one JSON line: seconds, the main process's peak RSS and the largest
+worker's peak RSS, in kB.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+from engine.batch import parse_batch
+
+
+def main(folder: str, count: str, workers: str, output: str, root: str) -> None:
+    files = sorted(Path(folder).glob("*.docx"))[: int(count)]
+    started = time.perf_counter()
+    outcomes = parse_batch(
+        files, Path(root), Path(output), ("json", "csv", "xlsx"), workers=int(workers)
+    )
+    seconds = time.perf_counter() - started
+    failed = [o.failure for o in outcomes if o.failure]
+    report = {
+        "files": len(files),
+        "failed": len(failed),
+        "seconds": seconds,
+        "main_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "worker_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    }
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
