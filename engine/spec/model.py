@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from engine.spec.memo import per_object
+
 # Keys become parts of field paths (`basic.mobile`), content-control tags and PDF field
 # names, so they are restricted to characters every one of those formats keeps as is.
 KEY_PATTERN = r"^[a-z_][a-z0-9_]*$"
@@ -437,10 +439,15 @@ class Template(_Strict):
 
         Two templates with the same fingerprint produce the same forms and records.
         """
-        canonical = json.dumps(
-            self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True
-        )
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+        return _fingerprint(self)
+
+
+@per_object
+def _fingerprint(template: Template) -> str:
+    canonical = json.dumps(
+        template.model_dump(mode="json"), ensure_ascii=False, sort_keys=True
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 def field_types() -> tuple[str, ...]:

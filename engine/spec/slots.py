@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from engine.spec.memo import per_object
 from engine.spec.model import (
     FieldBase,
     FieldsSection,
@@ -114,8 +115,14 @@ def section_slots(section: SectionBase) -> Iterator[Slot]:
 
 def template_slots(template: Template) -> Iterator[Slot]:
     """Yield every slot of a template in print order."""
-    for section in template.sections:
-        yield from section_slots(section)
+    return iter(_all_slots(template))
+
+
+@per_object
+def _all_slots(template: Template) -> tuple[Slot, ...]:
+    # Parsing one form walks the slots five times; working them out once per
+    # template took a third of the time of parsing a .docx form.
+    return tuple(slot for s in template.sections for slot in section_slots(s))
 
 
 def slot_map(template: Template) -> dict[str, Slot]:
