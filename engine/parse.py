@@ -83,6 +83,29 @@ class ParsedRecord:
         }
 
 
+# Leading bytes of the image formats a scanner or a phone writes.
+IMAGE_SIGNATURES = {
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+    b"BM": "BMP",
+}
+
+
+def image_kind(data: bytes) -> str | None:
+    """Return the name of an image format from a file's first bytes; None if not one."""
+    for signature, kind in IMAGE_SIGNATURES.items():
+        if data.startswith(signature):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WebP"
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
+        return "HEIC"
+    return None
+
+
 def detect_format(data: bytes) -> str:
     """Return "docx" or "pdf" from a file's first bytes, or raise ValueError."""
     if data.startswith(b"PK\x03\x04"):
@@ -105,10 +128,18 @@ def read_form(data: bytes, source: Path) -> FormReading:
     try:
         kind = detect_format(data)
     except ValueError:
+        image = image_kind(data)
+        if image:
+            raise FormFileError(
+                source,
+                f"this is a {image} image, not a Word (.docx) or PDF file; reading "
+                "scanned or photographed forms is not supported yet, so ask for the "
+                "filled form as .docx or PDF",
+            ) from None
         raise FormFileError(
             source,
-            "this is not a Word (.docx) or PDF file; scan or save the form as .docx "
-            "or PDF and try again",
+            "this is not a Word (.docx) or PDF file; save the form as .docx or PDF "
+            "and send it again",
         ) from None
     if kind == "docx":
         from engine.word.parse import read_docx
@@ -131,6 +162,14 @@ def _template_for(catalog: Catalog, reading: FormReading, source: Path) -> Templ
             source,
             f"the form was made from template {identity.template_id!r}, which is not in "
             f"{catalog.root}; add its declaration there",
+        )
+    if identity.version > known[-1]:
+        raise FormFileError(
+            source,
+            f"the form was made from {identity.template_id!r} version "
+            f"{identity.version}, newer than any declaration in {catalog.root} (the "
+            f"newest is version {known[-1]}); add the declaration of version "
+            f"{identity.version} there to read it",
         )
     raise FormFileError(
         source,

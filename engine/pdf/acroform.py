@@ -364,11 +364,27 @@ def _info(node: DictionaryObject, name: str) -> FieldInfo:
 MAX_FIELD_DEPTH = 20
 
 
+class FieldTreeError(ValueError):
+    """The field tree of a PDF loops or nests deeper than any real form."""
+
+
 def _walk(
-    node: DictionaryObject, parent: str, depth: int, seen: set[int]
+    node: DictionaryObject,
+    parent: str,
+    ancestors: tuple[int, ...],
+    seen: set[int],
 ) -> list[FieldInfo]:
-    """Return the terminal fields under `node`; names join with "." as PDF defines."""
-    if depth > MAX_FIELD_DEPTH or id(node) in seen:
+    """Return the terminal fields under `node`; names join with "." as PDF defines.
+
+    A node met again outside its own branch (a kid also listed in /Fields) is
+    skipped; a node that is its own ancestor, or a tree deeper than
+    MAX_FIELD_DEPTH, raises FieldTreeError.
+    """
+    if id(node) in ancestors:
+        raise FieldTreeError("fields contain each other in a loop")
+    if len(ancestors) >= MAX_FIELD_DEPTH:
+        raise FieldTreeError(f"fields nest more than {MAX_FIELD_DEPTH} levels deep")
+    if id(node) in seen:
         return []
     seen.add(id(node))
     partial = node.get("/T")
@@ -382,7 +398,7 @@ def _walk(
         return [_info(node, name)] if "/FT" in node or parent else []
     found: list[FieldInfo] = []
     for kid in field_kids:
-        found.extend(_walk(kid, name, depth + 1, seen))
+        found.extend(_walk(kid, name, (*ancestors, id(node)), seen))
     return found
 
 
@@ -395,7 +411,7 @@ def read_fields(source: bytes | str | object) -> dict[str, FieldInfo]:
     fields: dict[str, FieldInfo] = {}
     seen: set[int] = set()
     for reference in acro_form.get_object().get("/Fields", []):
-        for info in _walk(reference.get_object(), "", 0, seen):
+        for info in _walk(reference.get_object(), "", (), seen):
             fields.setdefault(info.name, info)
     return fields
 

@@ -12,14 +12,41 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+from pypdf.errors import (
+    DependencyError,
+    FileNotDecryptedError,
+    LimitReachedError,
+    PyPdfError,
+)
 
 from engine.errors import FormFileError
-from engine.pdf.acroform import IDENTITY_KEYS, read_fields
+from engine.pdf.acroform import IDENTITY_KEYS, FieldTreeError, read_fields
+from engine.privacy import scrub
 from engine.reading import FormIdentity, FormReading
 from engine.spec.slots import path_from_pdf_name
 
 logger = logging.getLogger(__name__)
+
+
+# Exceptions that pypdf raises, even with strict=False, on a damaged or crafted file.
+_DAMAGED = (
+    PyPdfError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+)
+_CRAFTED = (
+    "the PDF nests its objects too deeply or in a loop, which no PDF writer does; "
+    "it may be crafted to attack PDF readers and is not read"
+)
+
+
+def _failure(error: Exception) -> str:
+    """Return a library's error as a message part, with any ID or phone masked."""
+    return scrub(f"{type(error).__name__}: {error}")
 
 
 def _open(data: bytes, source: Path) -> PdfReader:
@@ -33,21 +60,16 @@ def _open(data: bytes, source: Path) -> PdfReader:
     except (FileNotDecryptedError, NotImplementedError, DependencyError) as error:
         raise FormFileError(
             source,
-            f"the PDF is encrypted ({error}); save it again without a password and "
-            "send that copy",
+            f"the PDF is encrypted ({scrub(str(error))}); save it again without a "
+            "password and send that copy",
         ) from None
-    except (
-        PdfReadError,
-        ValueError,
-        KeyError,
-        TypeError,
-        RecursionError,
-        OSError,
-    ) as error:
+    except (LimitReachedError, RecursionError):
+        raise FormFileError(source, _CRAFTED) from None
+    except _DAMAGED as error:
         raise FormFileError(
             source,
-            f"the PDF is damaged or truncated and cannot be read ({type(error).__name__}: "
-            f"{error}); ask for the file again",
+            f"the PDF is damaged or truncated and cannot be read ({_failure(error)}); "
+            "ask for the file again",
         ) from None
     return reader
 
@@ -55,7 +77,7 @@ def _open(data: bytes, source: Path) -> PdfReader:
 def _producer(reader: PdfReader) -> str | None:
     try:
         info = reader.metadata
-    except (PdfReadError, ValueError, TypeError):
+    except _DAMAGED + (LimitReachedError, RecursionError):
         return None
     if not info:
         return None
@@ -95,21 +117,34 @@ def _value(kind: str, value: Any) -> Any:
 def read_pdf(data: bytes, source: Path) -> FormReading:
     """Return the template identity and every field's value of a PDF form."""
     reader = _open(data, source)
-    producer = _producer(reader)
     try:
-        identity = _identity(reader, source, producer)
-        fields = read_fields(reader)
-    except (
-        PdfReadError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        RecursionError,
-    ) as error:
+        return _read(reader, source)
+    except FieldTreeError as error:
         raise FormFileError(
-            source, f"the PDF's form cannot be read ({type(error).__name__}: {error})"
+            source,
+            f"the PDF's form {error}, which no PDF writer does; it may be crafted to "
+            "attack PDF readers and is not read",
         ) from None
+    except (LimitReachedError, RecursionError):
+        raise FormFileError(source, _CRAFTED) from None
+    except _DAMAGED as error:
+        raise FormFileError(
+            source, f"the PDF's form cannot be read ({_failure(error)})"
+        ) from None
+
+
+def _scripts(reader: PdfReader) -> bool:
+    """Return True when the document would run JavaScript or an action on opening."""
+    root = reader.trailer["/Root"]
+    names = root.get("/Names")
+    names = names.get_object() if names is not None else {}
+    return bool(names.get("/JavaScript") or root.get("/OpenAction") or root.get("/AA"))
+
+
+def _read(reader: PdfReader, source: Path) -> FormReading:
+    producer = _producer(reader)
+    identity = _identity(reader, source, producer)
+    fields = read_fields(reader)
     if not fields:
         raise FormFileError(
             source,
@@ -121,9 +156,8 @@ def read_pdf(data: bytes, source: Path) -> FormReading:
         path_from_pdf_name(name): _value(f.kind, f.value) for name, f in fields.items()
     }
     notes = []
-    if reader.trailer["/Root"].get("/Names", {}).get("/JavaScript") or reader.trailer[
-        "/Root"
-    ].get("/OpenAction"):
+    # NOTE: nothing here runs a script; the note tells the clerk that the file had one.
+    if _scripts(reader):
         notes.append(
             "the PDF carries JavaScript or an open action; it was ignored, never run"
         )

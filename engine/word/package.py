@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -41,7 +42,9 @@ class DocxPackage:
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, OSError, ValueError) as error:
             raise FormFileError(
-                source, f"the file is not a readable .docx (zip) package: {error}"
+                source,
+                f"the file starts like a .docx but is not a readable zip package "
+                f"({error}); it may have been cut short on the way, so ask for it again",
             ) from None
         self._check_sizes(infos)
         self.names = {info.filename for info in infos}
@@ -62,13 +65,17 @@ class DocxPackage:
         for info in infos:
             total += info.file_size
             ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > MAX_PART_BYTES or (
-                info.file_size > 1_000_000 and ratio > MAX_RATIO
-            ):
+            if info.file_size > 1_000_000 and ratio > MAX_RATIO:
                 raise FormFileError(
                     self.source,
                     f"part {info.filename} expands to {info.file_size:,} bytes "
                     f"(ratio {ratio:.0f}:1); it looks like a zip bomb and is not read",
+                )
+            if info.file_size > MAX_PART_BYTES:
+                raise FormFileError(
+                    self.source,
+                    f"part {info.filename} is {info.file_size:,} bytes, more than "
+                    f"{MAX_PART_BYTES:,}; no part of a form is this big, so it is not read",
                 )
         if total > MAX_TOTAL_BYTES:
             raise FormFileError(
@@ -81,7 +88,14 @@ class DocxPackage:
         try:
             with self.zip.open(name) as stream:
                 data = stream.read(MAX_PART_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            RuntimeError,
+            NotImplementedError,
+            zlib.error,
+        ) as error:
             raise FormFileError(
                 self.source, f"part {name} cannot be read: {error}"
             ) from None
@@ -95,18 +109,23 @@ class DocxPackage:
     def xml(self, name: str) -> etree._Element:
         """Parse a part as XML, rejecting any DTD (Word never writes one)."""
         data = self.read(name)
-        if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
-            raise FormFileError(
-                self.source,
-                f"part {name} declares a DTD or entities, which Word never writes; the "
-                "file may be crafted to attack XML readers and is not read",
-            )
+        dtd = FormFileError(
+            self.source,
+            f"part {name} declares a DTD or entities, which Word never writes; the "
+            "file may be crafted to attack XML readers and is not read",
+        )
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise dtd
         try:
-            return etree.fromstring(data, _PARSER)
+            root = etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as error:
             raise FormFileError(
                 self.source, f"part {name} is not well-formed XML: {error}"
             ) from None
+        # A part in UTF-16 hides its DTD from the search above; the parser sees it.
+        if root.getroottree().docinfo.doctype:
+            raise dtd
+        return root
 
     def story_parts(self) -> list[str]:
         """Return the document, header and footer parts, where controls may sit."""
