@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from engine.errors import DanganError, TemplateNotFoundError
-from engine.privacy import display_value
+from engine.privacy import ScrubFilter, display_value
 from engine.records import validate_record
 from engine.scaffold import scaffold_template
 from engine.spec.loader import Catalog, LoadedTemplate
@@ -491,6 +491,8 @@ def configure(
     """Configure logging once for the whole command."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(ScrubFilter())
 
 
 def main() -> None:

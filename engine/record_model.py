@@ -21,6 +21,7 @@ from pydantic import (
 
 from engine.fields.convert import CONVERTERS, convert_line, is_empty
 from engine.fields.problem import ValueProblem
+from engine.privacy import is_sensitive_field, masked_message
 from engine.spec.model import (
     FieldBase,
     GroupSection,
@@ -50,7 +51,10 @@ _PYTHON_TYPES: dict[str, Any] = {
 
 
 class _RecordPart(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # A validation error must not quote a customer's value: errors reach logs.
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, hide_input_in_errors=True
+    )
 
 
 def _value_schema(field: FieldBase, value_type: str) -> dict[str, Any]:
@@ -89,7 +93,10 @@ def _convert_or_none(field: FieldBase, value_type: str, raw: Any) -> Any:
             return convert_line(raw)
         return CONVERTERS[value_type](field, raw)
     except ValueProblem as problem:
-        raise ValueError(str(problem)) from None
+        message = str(problem)
+        if is_sensitive_field(field):
+            message = masked_message(message, raw)
+        raise ValueError(message) from None
 
 
 def _value_annotation(field: FieldBase, value_type: str) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 from engine.errors import FieldProblem, RecordError
 from engine.fields.convert import CONVERTERS, NORMALISED_TYPES, convert_line, is_empty
 from engine.fields.problem import ValueProblem
+from engine.privacy import is_sensitive, masked_message
 from engine.spec.flat import flatten_record, unflatten_record
 from engine.spec.model import (
     GroupSection,
@@ -170,13 +171,21 @@ def validate_record(template: Template, values: Any) -> RecordReport:
             canonical[slot.path] = convert_slot(slot, raw)
         except ValueProblem as problem:
             canonical[slot.path] = None
-            problems.append(FieldProblem(slot.path, str(problem), raw))
+            problems.append(FieldProblem(slot.path, _message(slot, problem, raw), raw))
             continue
         if slot.value_type in NORMALISED_TYPES and raw != canonical[slot.path]:
             raw_kept[slot.path] = raw
     nested = unflatten_record(shape, canonical)
     problems.extend(_stamp_consents(shape, nested, values))
     return RecordReport(template.id, template.version, nested, raw_kept, problems)
+
+
+def _message(slot: Slot, problem: ValueProblem, raw: Any) -> str:
+    """Return a problem's message, the value it quotes masked if the slot is sensitive.
+
+    The message goes to summaries and logs; the record keeps the value itself.
+    """
+    return masked_message(str(problem), raw) if is_sensitive(slot) else str(problem)
 
 
 def _row_applies(slot: Slot, used_rows: set[tuple[str, int]]) -> bool:

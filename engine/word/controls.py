@@ -15,6 +15,7 @@ from typing import Any
 
 from lxml import etree
 
+from engine.privacy import display_value, is_sensitive
 from engine.spec.labels import Language, label_text
 from engine.spec.model import FieldBase, Label
 from engine.spec.slots import Slot, option_path
@@ -67,11 +68,18 @@ class FormContext:
 # -- one slot ------------------------------------------------------------------
 
 
+def _shown(slot: Slot, value: Any) -> str:
+    """Return a value as a renderer's error may quote it: masked if sensitive."""
+    if is_sensitive(slot):
+        return display_value(slot, value if isinstance(value, str) else repr(value))
+    return repr(value)
+
+
 def _as_text(slot: Slot, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError(
             f"{slot.path}: expected text or a number, found {type(value).__name__} "
-            f"{value!r}; pass the record's canonical value"
+            f"{_shown(slot, value)}; pass the record's canonical value"
         )
     return str(value)
 
@@ -81,7 +89,7 @@ def _as_date(slot: Slot, value: Any) -> dt.date:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise ValueError(
-            f"{slot.path}: expected a date such as 2024-03-07, found {value!r}"
+            f"{slot.path}: expected a date such as 2024-03-07, found {_shown(slot, value)}"
         ) from None
 
 
@@ -131,7 +139,7 @@ def _boxes(
 
 def _unknown(slot: Slot, value: Any, known: list[str]) -> ValueError:
     return ValueError(
-        f"{slot.path}: {value!r} is not an option key; expected one of {', '.join(known)}"
+        f"{slot.path}: {_shown(slot, value)} is not an option key; expected one of {', '.join(known)}"
     )
 
 
@@ -145,7 +153,7 @@ def option_boxes(ctx: FormContext, slot: Slot, other: Slot | None) -> Inline:
     elif slot.field.type == "multichoice":
         if not isinstance(value, list):
             raise ValueError(
-                f"{slot.path}: expected a list of option keys, found {value!r}"
+                f"{slot.path}: expected a list of option keys, found {_shown(slot, value)}"
             )
         chosen = set(value)
     else:
@@ -170,7 +178,9 @@ def yes_no_boxes(ctx: FormContext, slot: Slot) -> Inline:
     """Return the two boxes 是 and 否, tagged `path=yes` and `path=no`."""
     value = ctx.value(slot)
     if value is not None and not isinstance(value, bool):
-        raise ValueError(f"{slot.path}: expected true or false, found {value!r}")
+        raise ValueError(
+            f"{slot.path}: expected true or false, found {_shown(slot, value)}"
+        )
     chosen: set[str] = set()
     if value is not None:
         chosen.add("yes" if value else "no")
