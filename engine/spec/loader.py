@@ -19,8 +19,14 @@ from engine.errors import DeclarationError, DeclarationIssue, TemplateNotFoundEr
 from engine.spec.errortext import describe_validation_error
 from engine.spec.merge import ExtendsError, merge_extends
 from engine.spec.model import Template
+from engine.spec.yamlread import (
+    MAX_DECLARATION_BYTES,
+    ReadResult,
+    format_path,
+    read_yaml,
+    too_large_issue,
+)
 from engine.spec.yamlread import Path as KeyPath
-from engine.spec.yamlread import ReadResult, format_path, read_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +90,9 @@ class Catalog:
         return catalog
 
     def _read(self, file: Path) -> None:
+        if file.stat().st_size > MAX_DECLARATION_BYTES:
+            self.errors.append(DeclarationError(file, [too_large_issue()]))
+            return
         try:
             text = file.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:

@@ -169,24 +169,55 @@ def format_path(path: Path) -> str:
     return out
 
 
+def too_large_issue() -> DeclarationIssue:
+    """Return the issue of a declaration file larger than MAX_DECLARATION_BYTES."""
+    return DeclarationIssue(
+        1,
+        1,
+        "",
+        f"the file is larger than {MAX_DECLARATION_BYTES:,} bytes; a declaration is never this big, so split it or check that this is the right file",
+    )
+
+
+def _too_deep_message() -> str:
+    return (
+        f"the declaration nests deeper than {MAX_DEPTH} levels or has more than "
+        f"{MAX_NODES:,} values (YAML aliases can multiply them); write it out "
+        "without aliases"
+    )
+
+
+def _too_deep_issue(text: str) -> DeclarationIssue:
+    """Return the issue at the first collection nested deeper than MAX_DEPTH."""
+    depth = -1  # the top collection is at depth 0, as in _Builder
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                return DeclarationIssue(
+                    mark.line + 1, mark.column + 1, "", _too_deep_message()
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return DeclarationIssue(1, 1, "", _too_deep_message())
+
+
 def read_yaml(text: str) -> ReadResult:
     """Read one YAML document into plain data; problems go to `issues`, never raise."""
     result = ReadResult(data=None)
     if len(text.encode("utf-8")) > MAX_DECLARATION_BYTES:
-        result.issues.append(
-            DeclarationIssue(
-                1,
-                1,
-                "",
-                f"the file is larger than {MAX_DECLARATION_BYTES:,} bytes; a declaration is never this big, so split it or check that this is the right file",
-            )
-        )
+        result.issues.append(too_large_issue())
         return result
     result.issues.extend(_tab_issues(text))
     if result.issues:
         return result
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        # PyYAML composes nested collections recursively; find where it got too deep.
+        result.issues.append(_too_deep_issue(text))
+        return result
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -223,9 +254,7 @@ def read_yaml(text: str) -> ReadResult:
                 too_big.node.start_mark.line + 1,
                 too_big.node.start_mark.column + 1,
                 format_path(too_big.path),
-                f"the declaration nests deeper than {MAX_DEPTH} levels or has more than "
-                f"{MAX_NODES:,} values (YAML aliases can multiply them); write it out "
-                "without aliases",
+                _too_deep_message(),
             )
         )
         result.data = None
