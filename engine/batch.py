@@ -20,6 +20,7 @@ from typing import Any
 from engine.atomic import write_text_atomic
 from engine.errors import DanganError
 from engine.exports import write_csv, write_xlsx
+from engine.privacy import scrub
 from engine.spec.loader import Catalog
 
 logger = logging.getLogger(__name__)
@@ -75,8 +76,10 @@ def _parse_in_worker(
     except DanganError as error:
         return None, str(error)
     except Exception as error:  # noqa: BLE001 (one bad file must not stop the batch)
-        logger.exception("unexpected error reading %s", path)
-        return None, f"{path}: unexpected error {type(error).__name__}: {error}"
+        # The error's text may quote the file; keep its numbers out of the log.
+        failure = scrub(f"{path}: unexpected error {type(error).__name__}: {error}")
+        logger.error("%s", failure)
+        return None, failure
     return record.to_json(), None
 
 
@@ -105,12 +108,15 @@ def parse_batch(
             count, initializer=_init_worker, initargs=(str(root),)
         )
     outcomes: list[FileOutcome] = []
+    written: set[Path] = set()
     try:
         for outcome in _run(executor, files, strict):
             if outcome.record is not None and "json" in formats:
                 target = output / "records" / record_file_name(outcome.record)
                 text = json.dumps(outcome.record, ensure_ascii=False, indent=2) + "\n"
                 outcome.record_file = write_text_atomic(target, text)
+                written.add(target)
+                _drop_renamed(target, outcome.record["sha256"], written)
             outcomes.append(outcome)
             if on_done:
                 on_done(outcome)
@@ -120,6 +126,16 @@ def parse_batch(
     write_tables(outcomes, output, formats, Catalog.load(root))
     outcomes.sort(key=lambda o: str(o.source))
     return outcomes
+
+
+def _drop_renamed(target: Path, sha256: str, written: set[Path]) -> None:
+    """Remove records of the same source written by an earlier run under another name.
+
+    A source renamed between runs would otherwise leave two records of one file.
+    """
+    for other in target.parent.glob(f"*.{sha256[:12]}.json"):
+        if other not in written:
+            other.unlink(missing_ok=True)
 
 
 def _run(executor: Executor, files: list[Path], strict: bool) -> Iterator[FileOutcome]:
