@@ -12,12 +12,15 @@ ECMA-376 Part 1, because Word rejects a file whose property elements are out of 
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from lxml import etree
 
@@ -37,6 +40,7 @@ _REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CORE_REL = f"{_PKG_REL}/metadata/core-properties"
 _MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+_Key = TypeVar("_Key", bound=Hashable)
 
 # Fonts by the names Word and WPS users on Windows have. The font table gives each a
 # Linux alternative for editors that read `w:altName`. LibreOffice 25.2 needs no hint,
@@ -67,10 +71,28 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
+@functools.cache
 def qn(name: str) -> str:
     """Return the Clark name of a prefixed name (`w:p` -> `{...main}p`)."""
     prefix, local = name.split(":")
     return f"{{{NS[prefix]}}}{local}"
+
+
+def _cached_copy(
+    build: Callable[[_Key], etree._Element],
+) -> Callable[[_Key], etree._Element]:
+    """Wrap `build(key)` so that it builds once per key and returns a fresh copy.
+
+    A form repeats a few run, paragraph and cell formats thousands of times, and a
+    copy of a built element is much faster than building it anew.
+    """
+    built = functools.cache(build)
+
+    @functools.wraps(build)
+    def fresh(key: _Key) -> etree._Element:
+        return copy.deepcopy(built(key))
+
+    return fresh
 
 
 def el(name: str, attrs: dict[str, str] | None = None, *children) -> etree._Element:
@@ -112,6 +134,7 @@ class RunFormat:
     language: str = "zh-CN"
 
 
+@_cached_copy
 def run_properties(fmt: RunFormat) -> etree._Element:
     """Return `w:rPr` with the East Asian font and language set explicitly."""
     props = el("w:rPr")
@@ -195,6 +218,13 @@ def paragraph(
     content: Iterable[etree._Element], fmt: ParagraphFormat
 ) -> etree._Element:
     """Return a `w:p` holding runs and inline content controls."""
+    node = el("w:p", None, _paragraph_properties(fmt))
+    node.extend(content)
+    return node
+
+
+@_cached_copy
+def _paragraph_properties(fmt: ParagraphFormat) -> etree._Element:
     props = el("w:pPr")
     if fmt.keep_next:
         props.append(el("w:keepNext"))
@@ -216,9 +246,7 @@ def paragraph(
         props.append(el("w:ind", {"w:firstLine": str(fmt.indent_first)}))
     if fmt.align:
         props.append(el("w:jc", {"w:val": fmt.align}))
-    node = el("w:p", None, props)
-    node.extend(content)
-    return node
+    return props
 
 
 def tab_run(fmt: RunFormat) -> etree._Element:
@@ -235,16 +263,20 @@ class Cell:
     fill: str | None = None
 
 
-def _cell(cell: Cell) -> etree._Element:
-    props = el("w:tcPr", None, el("w:tcW", {"w:w": str(cell.width), "w:type": "dxa"}))
-    if cell.span > 1:
-        props.append(el("w:gridSpan", {"w:val": str(cell.span)}))
-    if cell.fill:
-        props.append(
-            el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": cell.fill})
-        )
+@_cached_copy
+def _cell_properties(layout: tuple[int, int, str | None]) -> etree._Element:
+    width, span, fill = layout
+    props = el("w:tcPr", None, el("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
+    if span > 1:
+        props.append(el("w:gridSpan", {"w:val": str(span)}))
+    if fill:
+        props.append(el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": fill}))
     props.append(el("w:vAlign", {"w:val": "center"}))
-    node = el("w:tc", None, props)
+    return props
+
+
+def _cell(cell: Cell) -> etree._Element:
+    node = el("w:tc", None, _cell_properties((cell.width, cell.span, cell.fill)))
     # A cell must end with a paragraph, so an empty one gets an empty paragraph.
     node.extend(cell.paragraphs or [paragraph([], ParagraphFormat())])
     return node
