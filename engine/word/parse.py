@@ -62,10 +62,8 @@ def read_docx(data: bytes, source: Path) -> FormReading:
     identity = _identity(package, saved_by)
     values: dict[str, object] = {}
     notes: list[str] = []
-    glyphs = 0
-    for part in package.story_parts():
-        root = package.xml(part)
-        glyphs += count_box_glyphs(root)
+    roots = [package.xml(part) for part in package.story_parts()]
+    for root in roots:
         for control in read_controls(root):
             if control.tag in values:
                 notes.append(
@@ -74,6 +72,8 @@ def read_docx(data: bytes, source: Path) -> FormReading:
                 continue
             values[control.tag] = control.value
     if not values:
+        # Counted only here, for the message: the count walks every text node.
+        glyphs = sum(count_box_glyphs(root) for root in roots)
         by = f" by {saved_by}" if saved_by else ""
         boxes = f" and {glyphs} plain ☐/☑ characters" if glyphs else ""
         raise FormFileError(

@@ -35,6 +35,14 @@ class ControlValue:
     value: Any
 
 
+# Clark names, worked out once: a form has hundreds of controls to read.
+_SDT, _SDT_PR, _SDT_CONTENT = _w("sdt"), _w("sdtPr"), _w("sdtContent")
+_TAG, _VAL, _DATE, _PLACEHOLDER = _w("tag"), _w("val"), _w("date"), _w("showingPlcHdr")
+_CHECKBOX, _CHECKED, _VAL14 = _w14("checkbox"), _w14("checked"), _w14("val")
+_T, _BR, _CR, _TAB, _P = _w("t"), _w("br"), _w("cr"), _w("tab"), _w("p")
+_LISTS = (_w("dropDownList"), _w("comboBox"))
+
+
 def _flag(element: etree._Element | None, attribute: str) -> bool | None:
     """Return an on/off flag; an element without its value attribute means on."""
     if element is None:
@@ -46,26 +54,22 @@ def _flag(element: etree._Element | None, attribute: str) -> bool | None:
 def _text(content: etree._Element) -> str:
     """Return the visible text of a control's content, line breaks as `\\n`."""
     parts: list[str] = []
-    for node in content.iter(
-        _w("t"), _w("br"), _w("cr"), _w("tab"), _w("p"), _w("delText")
-    ):
+    for node in content.iter(_T, _BR, _CR, _TAB, _P, _w("delText")):
         tag = node.tag
-        if tag == _w("t"):
+        if tag == _T:
             parts.append(node.text or "")
-        elif tag in (_w("br"), _w("cr")):
+        elif tag in (_BR, _CR):
             if node.get(_w("type")) in (None, "textWrapping"):
                 parts.append("\n")
-        elif tag == _w("tab"):
+        elif tag == _TAB:
             parts.append("\t")
-        elif tag == _w("p") and parts:
+        elif tag == _P and parts:
             parts.append("\n")  # a control around several paragraphs
     return "".join(parts)
 
 
-def _list_value(properties: etree._Element, kind: str, shown: str) -> str:
+def _list_value(list_element: etree._Element, shown: str) -> str:
     """Return the item value of a dropdown: its last value, or the shown item's value."""
-    list_element = properties.find(_w(kind))
-    assert list_element is not None
     last = list_element.get(_w("lastValue"))
     if last:
         return last
@@ -77,29 +81,35 @@ def _list_value(properties: etree._Element, kind: str, shown: str) -> str:
 
 def read_control(sdt: etree._Element) -> ControlValue | None:
     """Return a control's tag, kind and value; None for a control without a tag."""
-    properties = sdt.find(_w("sdtPr"))
-    content = sdt.find(_w("sdtContent"))
+    properties = sdt.find(_SDT_PR)
     if properties is None:
         return None
-    tag_element = properties.find(_w("tag"))
-    tag = tag_element.get(_w("val")) if tag_element is not None else None
+    # One pass over the properties instead of a search per kind; the first
+    # element of each name counts, as `find` would have it.
+    found: dict[str, etree._Element] = {}
+    for child in properties:
+        found.setdefault(child.tag, child)
+    tag_element = found.get(_TAG)
+    tag = tag_element.get(_VAL) if tag_element is not None else None
     if not tag:
         return None
-    checkbox = properties.find(_w14("checkbox"))
+    checkbox = found.get(_CHECKBOX)
     if checkbox is not None:
-        checked = _flag(checkbox.find(_w14("checked")), _w14("val"))
+        checked = _flag(checkbox.find(_CHECKED), _VAL14)
         return ControlValue(tag, "checkbox", bool(checked))
-    placeholder = _flag(properties.find(_w("showingPlcHdr")), _w("val"))
+    placeholder = _flag(found.get(_PLACEHOLDER), _VAL)
+    content = sdt.find(_SDT_CONTENT)
     shown = _text(content) if content is not None else ""
-    date = properties.find(_w("date"))
+    date = found.get(_DATE)
     if date is not None:
         if placeholder:
             return ControlValue(tag, "date", None)
         full = date.get(_w("fullDate"))
         return ControlValue(tag, "date", full.split("T")[0] if full else shown)
-    for kind in ("dropDownList", "comboBox"):
-        if properties.find(_w(kind)) is not None:
-            value = None if placeholder else _list_value(properties, kind, shown)
+    for kind in _LISTS:
+        list_element = found.get(kind)
+        if list_element is not None:
+            value = None if placeholder else _list_value(list_element, shown)
             return ControlValue(tag, "dropdown", value)
     return ControlValue(tag, "text", None if placeholder else shown)
 
@@ -121,7 +131,7 @@ def read_legacy_checkboxes(root: etree._Element) -> list[ControlValue]:
 
 def read_controls(root: etree._Element) -> list[ControlValue]:
     """Return every tagged control under `root`, in document order."""
-    found = [c for c in (read_control(sdt) for sdt in root.iter(_w("sdt"))) if c]
+    found = [c for c in (read_control(sdt) for sdt in root.iter(_SDT)) if c]
     return found + read_legacy_checkboxes(root)
 
 
