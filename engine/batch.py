@@ -13,11 +13,11 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.atomic import write_text_atomic
+from engine.atomic import write_bytes_atomic, write_text_atomic
 from engine.errors import DanganError
 from engine.exports import write_csv, write_xlsx
 from engine.privacy import scrub
@@ -25,7 +25,8 @@ from engine.spec.loader import Catalog
 
 logger = logging.getLogger(__name__)
 
-FORM_SUFFIXES = (".docx", ".pdf")
+# Scans of paper forms come as images too (engine.paper).
+FORM_SUFFIXES = (".docx", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 _worker_catalog: Catalog | None = None
 
 
@@ -37,6 +38,8 @@ class FileOutcome:
     record: dict[str, Any] | None = None
     failure: str | None = None
     record_file: Path | None = None
+    # Scans only: PNGs of the values to check, by file name, written beside the record.
+    images: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -67,20 +70,21 @@ def _init_worker(root: str) -> None:
 
 def _parse_in_worker(
     path: str, strict: bool
-) -> tuple[dict[str, Any] | None, str | None]:
-    from engine.parse import parse_file
+) -> tuple[dict[str, Any] | None, str | None, dict[str, bytes]]:
+    from engine.parse import parse_file, review_image_name
 
     assert _worker_catalog is not None
     try:
         record = parse_file(Path(path), _worker_catalog, strict=strict)
     except DanganError as error:
-        return None, str(error)
+        return None, str(error), {}
     except Exception as error:  # noqa: BLE001 (one bad file must not stop the batch)
         # The error's text may quote the file; keep its numbers out of the log.
         failure = scrub(f"{path}: unexpected error {type(error).__name__}: {error}")
         logger.error("%s", failure)
-        return None, failure
-    return record.to_json(), None
+        return None, failure, {}
+    images = {review_image_name(p): png for p, png in record.images.items()}
+    return record.to_json(), None, images
 
 
 def record_file_name(record: dict[str, Any]) -> str:
@@ -115,6 +119,8 @@ def parse_batch(
                 target = output / "records" / record_file_name(outcome.record)
                 text = json.dumps(outcome.record, ensure_ascii=False, indent=2) + "\n"
                 outcome.record_file = write_text_atomic(target, text)
+                for name, png in outcome.images.items():
+                    write_bytes_atomic(target.with_suffix(".review") / name, png)
                 written.add(target)
                 _drop_renamed(target, outcome.record["sha256"], written)
             outcomes.append(outcome)
@@ -143,13 +149,14 @@ def _run(executor: Executor, files: list[Path], strict: bool) -> Iterator[FileOu
     for future in as_completed(futures):
         source = futures[future]
         try:
-            record, failure = future.result()
+            record, failure, images = future.result()
         except Exception as error:  # noqa: BLE001 (a crashed worker fails one file)
-            record, failure = (
+            record, failure, images = (
                 None,
                 f"{source}: the worker failed: {type(error).__name__}: {error}",
+                {},
             )
-        yield FileOutcome(source, record, failure)
+        yield FileOutcome(source, record, failure, images=images)
 
 
 def write_tables(

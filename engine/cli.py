@@ -58,6 +58,7 @@ class Language(StrEnum):
 class RenderFormat(StrEnum):
     docx = "docx"
     pdf = "pdf"
+    paper = "paper"  # a PDF to print, fill by pen and scan (engine.paper)
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -266,7 +267,7 @@ def _read_record(path: Path) -> Any:
 def render(
     template_id: Annotated[str, typer.Argument(metavar="ID")],
     output_format: Annotated[
-        RenderFormat, typer.Option("--format", "-f", help="docx or pdf.")
+        RenderFormat, typer.Option("--format", "-f", help="docx, pdf or paper.")
     ] = RenderFormat.docx,
     data: Annotated[
         Path | None, typer.Option(help="Record (JSON) to pre-fill the form with.")
@@ -297,7 +298,11 @@ def render(
             raise typer.Exit(EXIT_INVALID)
         values = report.values
     suffix = "-filled" if values else ""
-    target = output / f"{template.id}-v{template.version}{suffix}.{output_format.value}"
+    if output_format is RenderFormat.paper:
+        suffix, extension = f"-paper{suffix}", "pdf"
+    else:
+        extension = output_format.value
+    target = output / f"{template.id}-v{template.version}{suffix}.{extension}"
     try:
         path = _write_form(template, output_format, target, values, language.value)
     except DanganError as error:
@@ -316,6 +321,10 @@ def _write_form(
         from engine.word import write_docx
 
         return write_docx(template, target, values=values, language=language)  # type: ignore[arg-type]
+    if output_format is RenderFormat.paper:
+        from engine.paper import write_paper
+
+        return write_paper(template, target, values=values, language=language)
     from engine.pdf import write_pdf
 
     return write_pdf(template, target, values=values, language=language)  # type: ignore[arg-type]
@@ -324,7 +333,8 @@ def _write_form(
 @app.command()
 def parse(
     paths: Annotated[
-        list[Path], typer.Argument(help="Form files (.docx, .pdf) or folders.")
+        list[Path],
+        typer.Argument(help="Form files (.docx, .pdf, scans) or folders."),
     ],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Output folder.")
@@ -356,7 +366,9 @@ def parse(
             raise _fail(f"{path}: no such file or folder", EXIT_USAGE)
     files = collect_files(paths)
     if not files:
-        raise _fail("no .docx or .pdf files found in the paths given", EXIT_USAGE)
+        raise _fail(
+            "no .docx, .pdf or scanned image files found in the paths given", EXIT_USAGE
+        )
     catalog = _catalog(root)
     if catalog.errors:
         raise typer.Exit(EXIT_INVALID)

@@ -58,6 +58,11 @@ class ParsedRecord:
     problems: list[FieldProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     producer: str | None = None
+    # Scans only (engine.paper): the confidence of each value, the paths a person
+    # should check, and a PNG of each such path's boxes, written beside the record.
+    confidence: dict[str, float] = field(default_factory=dict)
+    review: list[str] = field(default_factory=list)
+    images: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -80,7 +85,26 @@ class ParsedRecord:
                 for p in self.problems
             ],
             "notes": self.notes,
+            **(self._scan_json() if self.format == "scan" else {}),
         }
+
+    def _scan_json(self) -> dict[str, Any]:
+        return {
+            "confidence": self.confidence,
+            "review": [
+                {
+                    "path": path,
+                    "confidence": self.confidence.get(path),
+                    "image": review_image_name(path) if path in self.images else None,
+                }
+                for path in self.review
+            ],
+        }
+
+
+def review_image_name(path: str) -> str:
+    """Return the file name of the picture of a value's boxes."""
+    return f"{path}.png"
 
 
 # Leading bytes of the image formats a scanner or a phone writes.
@@ -125,6 +149,12 @@ def read_form(data: bytes, source: Path) -> FormReading:
             f"the file is {len(data) / 1e6:.0f} MB; a returned form is never larger "
             f"than {MAX_FILE_BYTES // 1_000_000} MB, so this is not one of our forms",
         )
+    from engine.paper.detect import is_scan
+
+    if is_scan(data):
+        from engine.paper.read import read_scan
+
+        return read_scan(data, source)
     try:
         kind = detect_format(data)
     except ValueError:
@@ -283,6 +313,9 @@ def record_from_reading(
         problems=problems + report.problems,
         notes=list(reading.notes),
         producer=reading.producer,
+        confidence=dict(reading.confidence),
+        review=list(reading.review),
+        images=dict(reading.images),
     )
 
 
@@ -292,6 +325,7 @@ def parse_bytes(
     """Parse one form held in memory; `source` names it in messages and the record."""
     reading = read_form(data, source)
     template = _template_for(catalog, reading, source)
+    reading.finish(template)
     if (
         reading.identity.fingerprint
         and reading.identity.fingerprint != template.fingerprint

@@ -9,7 +9,10 @@ happens in `engine.parse`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.spec.model import Template
 
 
 @dataclass(frozen=True)
@@ -35,3 +38,11 @@ class FormReading:
     producer: str | None = None
     # Things the reader noticed and recovered from, for the record's report.
     notes: list[str] = field(default_factory=list)
+    # Scans only: how sure the reader is of each value (0 to 1), the paths a person
+    # should check, and a PNG of the boxes of each such path.
+    confidence: dict[str, float] = field(default_factory=dict)
+    review: list[str] = field(default_factory=list)
+    images: dict[str, bytes] = field(default_factory=dict)
+
+    def finish(self, template: Template) -> None:
+        """Read what needs the template's layout (scans); other formats are done."""
