@@ -19,7 +19,7 @@ from typing import Any
 
 from engine.atomic import write_bytes_atomic, write_text_atomic
 from engine.errors import DanganError
-from engine.exports import write_csv, write_xlsx
+from engine.exports import RecordTables
 from engine.privacy import scrub
 from engine.spec.loader import Catalog
 
@@ -101,10 +101,18 @@ def parse_batch(
     workers: int | None = None,
     strict: bool = False,
     on_done: Callable[[FileOutcome], None] | None = None,
+    keep_records: bool = True,
 ) -> list[FileOutcome]:
-    """Parse `files` and write the outputs under `output`; return one outcome a file."""
+    """Parse `files` and write the outputs under `output`; return one outcome a file.
+
+    With `keep_records` False, each outcome's record keeps only its summary (no
+    `values` or `raw`) once it is written, so memory stays flat however many
+    files the batch has.
+    """
     import json
 
+    tables = _Tables(output, formats, Catalog.load(root))
+    earlier = _earlier_records(output / "records")
     owned = executor is None
     if executor is None:
         count = workers or min(2, os.cpu_count() or 1)
@@ -122,24 +130,47 @@ def parse_batch(
                 for name, png in outcome.images.items():
                     write_bytes_atomic(target.with_suffix(".review") / name, png)
                 written.add(target)
-                _drop_renamed(target, outcome.record["sha256"], written)
+                _drop_renamed(target, outcome.record["sha256"], written, earlier)
+            if outcome.record is not None:
+                tables.add(outcome.record)
+                if not keep_records:
+                    outcome.record = _summary(outcome.record)
             outcomes.append(outcome)
             if on_done:
                 on_done(outcome)
+    except BaseException:
+        tables.discard()
+        raise
     finally:
         if owned:
             executor.shutdown(cancel_futures=True)
-    write_tables(outcomes, output, formats, Catalog.load(root))
+    tables.close()
     outcomes.sort(key=lambda o: str(o.source))
     return outcomes
 
 
-def _drop_renamed(target: Path, sha256: str, written: set[Path]) -> None:
+def _summary(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k not in ("values", "raw")}
+
+
+def _earlier_records(folder: Path) -> dict[str, list[Path]]:
+    """Return the record files already in `folder`, by the SHA-256 prefix in their name."""
+    found: dict[str, list[Path]] = {}
+    for path in folder.glob("*.json") if folder.is_dir() else []:
+        found.setdefault(path.stem.rsplit(".", 1)[-1], []).append(path)
+    return found
+
+
+def _drop_renamed(
+    target: Path, sha256: str, written: set[Path], earlier: dict[str, list[Path]]
+) -> None:
     """Remove records of the same source written by an earlier run under another name.
 
     A source renamed between runs would otherwise leave two records of one file.
+    The folder is listed once per batch: a listing per record made a batch of n
+    forms scan the folder n times.
     """
-    for other in target.parent.glob(f"*.{sha256[:12]}.json"):
+    for other in earlier.get(sha256[:12], []):
         if other not in written:
             other.unlink(missing_ok=True)
 
@@ -147,7 +178,8 @@ def _drop_renamed(target: Path, sha256: str, written: set[Path]) -> None:
 def _run(executor: Executor, files: list[Path], strict: bool) -> Iterator[FileOutcome]:
     futures = {executor.submit(_parse_in_worker, str(f), strict): f for f in files}
     for future in as_completed(futures):
-        source = futures[future]
+        # Dropping the future frees its record once the caller is done with it.
+        source = futures.pop(future)
         try:
             record, failure, images = future.result()
         except Exception as error:  # noqa: BLE001 (a crashed worker fails one file)
@@ -166,18 +198,40 @@ def write_tables(
     catalog: Catalog,
 ) -> list[Path]:
     """Write one CSV and one XLSX per template and version; return the paths."""
-    by_template: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    tables = _Tables(output, formats, catalog)
     for outcome in outcomes:
         if outcome.record is not None:
-            key = (outcome.record["template"], outcome.record["version"])
-            by_template.setdefault(key, []).append(outcome.record)
-    written = []
-    for (template_id, version), records in sorted(by_template.items()):
-        template = catalog.get(template_id, version)
-        records.sort(key=lambda r: r["source"])
-        stem = output / f"{template_id}-v{version}"
-        if "csv" in formats:
-            written.append(write_csv(template, records, stem.with_suffix(".csv")))
-        if "xlsx" in formats:
-            written.append(write_xlsx(template, records, stem.with_suffix(".xlsx")))
-    return written
+            tables.add(outcome.record)
+    return tables.close()
+
+
+class _Tables:
+    """The CSV and XLSX of every template and version met, fed as records arrive."""
+
+    def __init__(
+        self, output: Path, formats: tuple[str, ...], catalog: Catalog
+    ) -> None:
+        self.output = output
+        self.formats = tuple(f for f in formats if f in ("csv", "xlsx"))
+        self.catalog = catalog
+        self.by_template: dict[tuple[str, int], RecordTables] = {}
+
+    def add(self, record: dict[str, Any]) -> None:
+        if not self.formats:
+            return
+        key = (record["template"], record["version"])
+        if key not in self.by_template:
+            template = self.catalog.get(*key)
+            stem = self.output / f"{key[0]}-v{key[1]}"
+            self.by_template[key] = RecordTables(template, stem, self.formats)
+        self.by_template[key].add(record)
+
+    def close(self) -> list[Path]:
+        written = []
+        for key in sorted(self.by_template):
+            written += self.by_template[key].close()
+        return written
+
+    def discard(self) -> None:
+        for tables in self.by_template.values():
+            tables.discard()

@@ -400,6 +400,7 @@ def _parse_with_progress(
             workers=workers,
             strict=strict,
             on_done=lambda _: progress.advance(task),
+            keep_records=False,
         )
 
 

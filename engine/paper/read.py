@@ -1,8 +1,8 @@
 """Read a scanned paper form (PDF or images, pages in any order) into raw values.
 
-`read_scan` straightens every page and learns from its QR code which template it
-was made from; `ScanReading.finish`, called once the template is known, reads
-every box the template's layout puts on each page. Every value gets a confidence;
+`read_scan` straightens every page and reads from its QR code which template made
+it. Once the template is known, `ScanReading.finish` reads every box that the
+template's layout puts on each page. Every value gets a confidence;
 a value below REVIEW_THRESHOLD is listed for review with a picture of its boxes.
 """
 
@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 # A value read with less confidence than this is marked for a person to check.
 REVIEW_THRESHOLD = 0.95
-# Field types drawn as one tick box per answer, and the answers when not options.
+# Field types drawn as one tick box per option; the box keys where they are not
+# the field's option keys.
 TICK_KEYS: dict[str, list[str] | None] = {
     "choice": None,
     "multichoice": None,
@@ -72,7 +73,7 @@ def _choose(
     note = None
     chosen = set(marked) | set(filled)
     if marked and filled:
-        # A filled box beside a ticked one was struck out: the tick is the answer.
+        # A filled box beside a ticked one was struck out, so the tick is the value.
         chosen = set(marked)
         note = STRUCK_NOTE
         if slot.value_type == "multichoice":
@@ -216,6 +217,11 @@ def read_scan(data: bytes, source: Path) -> ScanReading:
         pages[form_page] = aligned
     if failures:
         raise FormFileError(source, "; ".join(failures))
+    return _reading(pages, source)
+
+
+def _reading(pages: dict[int, AlignedPage], source: Path) -> ScanReading:
+    """Return the reading of straightened pages, which must all be of one form."""
     if not pages:
         raise FormFileError(source, "the scan has no pages")
     identities = {
