@@ -133,6 +133,12 @@ def _find_mark(
 
 def align_page(image: np.ndarray, number: int) -> AlignedPage:
     """Straighten one scanned page; raise PageError naming what is wrong."""
+    height, width = image.shape
+    if min(height, width) < PAGE_WIDTH * MIN_SCALE * 0.9:
+        raise PageError(
+            f"the page is only {width}x{height} pixels, too small for an A4 sheet; "
+            "scan it at 150 to 600 dpi"
+        )
     found = find_qr(image)
     if found is None:
         raise PageError(

@@ -103,11 +103,23 @@ def test_a_pdf_without_images_or_identity_is_not_a_scan() -> None:
 
 
 def test_an_image_without_our_qr_code_says_so() -> None:
-    blank = np.full((400, 300), 255, dtype=np.uint8)
+    blank = np.full((1754, 1240), 255, dtype=np.uint8)  # A4 at 150 dpi
 
     with pytest.raises(FormFileError) as caught:
         read_form(to_file([blank], "png"), Path("photo.png"))
 
     assert str(caught.value).startswith(
         "photo.png: page 1 of the scan: no readable dangan QR code"
+    )
+
+
+def test_an_image_too_small_for_a_page_says_so() -> None:
+    tiny = np.full((20, 30), 255, dtype=np.uint8)
+
+    with pytest.raises(FormFileError) as caught:
+        read_form(to_file([tiny], "png"), Path("icon.png"))
+
+    assert str(caught.value) == (
+        "icon.png: page 1 of the scan: the page is only 30x20 pixels, too small for "
+        "an A4 sheet; scan it at 150 to 600 dpi"
     )
