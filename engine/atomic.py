@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
 def _current_umask() -> int:
@@ -13,8 +16,13 @@ def _current_umask() -> int:
     return mask
 
 
-def write_bytes_atomic(path: Path | str, data: bytes) -> Path:
-    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+@contextmanager
+def open_atomic(path: Path | str) -> Iterator[BinaryIO]:
+    """Open a temporary file beside `path` for writing; rename it to `path` at the end.
+
+    The file appears whole when the block ends without an error, and not at all when
+    it raises.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
@@ -25,14 +33,20 @@ def write_bytes_atomic(path: Path | str, data: bytes) -> Path:
         # any other new file would get.
         os.fchmod(handle, 0o666 & ~_current_umask())
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return target
+
+
+def write_bytes_atomic(path: Path | str, data: bytes) -> Path:
+    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+    with open_atomic(path) as stream:
+        stream.write(data)
+    return Path(path)
 
 
 def write_text_atomic(path: Path | str, text: str) -> Path:
