@@ -13,6 +13,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,15 +115,21 @@ def parse_batch(
     tables = _Tables(output, formats, Catalog.load(root))
     earlier = _earlier_records(output / "records")
     owned = executor is None
+    restart = None
     if executor is None:
         count = workers or min(2, os.cpu_count() or 1)
-        executor = ProcessPoolExecutor(
-            count, initializer=_init_worker, initargs=(str(root),)
-        )
+
+        def restart() -> Executor:
+            return ProcessPoolExecutor(
+                count, initializer=_init_worker, initargs=(str(root),)
+            )
+
+        executor = restart()
+    pool = _Pool(executor, restart)
     outcomes: list[FileOutcome] = []
     written: set[Path] = set()
     try:
-        for outcome in _run(executor, files, strict):
+        for outcome in _run(pool, files, strict):
             if outcome.record is not None and "json" in formats:
                 target = output / "records" / record_file_name(outcome.record)
                 text = json.dumps(outcome.record, ensure_ascii=False, indent=2) + "\n"
@@ -143,7 +150,7 @@ def parse_batch(
         raise
     finally:
         if owned:
-            executor.shutdown(cancel_futures=True)
+            pool.executor.shutdown(cancel_futures=True)
     tables.close()
     outcomes.sort(key=lambda o: str(o.source))
     return outcomes
@@ -175,14 +182,72 @@ def _drop_renamed(
             other.unlink(missing_ok=True)
 
 
-def _run(executor: Executor, files: list[Path], strict: bool) -> Iterator[FileOutcome]:
-    futures = {executor.submit(_parse_in_worker, str(f), strict): f for f in files}
+WORKER_DIED = (
+    "the worker process died while reading this file (it may be crafted to exhaust "
+    "memory); the file was skipped and every other file was read"
+)
+Task = Callable[[str, bool], tuple[dict[str, Any] | None, str | None, dict[str, bytes]]]
+
+
+class _Pool:
+    """The executor of a batch, replaced by a fresh one when a worker dies."""
+
+    def __init__(
+        self, executor: Executor, restart: Callable[[], Executor] | None
+    ) -> None:
+        self.executor = executor
+        self.restart = restart
+
+    def renew(self) -> bool:
+        """Replace a broken executor; return False when it is not ours to replace."""
+        if self.restart is None:
+            return False
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self.restart()
+        return True
+
+
+def _run(
+    pool: _Pool, files: list[Path], strict: bool, task: Task = _parse_in_worker
+) -> Iterator[FileOutcome]:
+    """Yield one outcome a file, in the order they finish.
+
+    A worker that dies (killed, out of memory) breaks the whole process pool, and
+    every file still queued fails with it. Those files are then read again one at
+    a time in a fresh pool, so only the file that kills a worker is lost.
+    """
+    broken: list[Path] = []
+    yield from _submit(pool.executor, files, strict, task, broken)
+    if not broken:
+        return
+    logger.warning(
+        "a worker process died; reading %d files again one at a time", len(broken)
+    )
+    pool_is_broken = True
+    for source in broken:
+        if pool_is_broken and not pool.renew():
+            yield FileOutcome(source, failure=f"{source}: {WORKER_DIED}")
+            continue
+        retry: list[Path] = []
+        yield from _submit(pool.executor, [source], strict, task, retry)
+        pool_is_broken = bool(retry)
+        if retry:
+            yield FileOutcome(source, failure=f"{source}: {WORKER_DIED}")
+
+
+def _submit(
+    executor: Executor, files: list[Path], strict: bool, task: Task, broken: list[Path]
+) -> Iterator[FileOutcome]:
+    futures = {executor.submit(task, str(f), strict): f for f in files}
     for future in as_completed(futures):
         # Dropping the future frees its record once the caller is done with it.
         source = futures.pop(future)
         try:
             record, failure, images = future.result()
-        except Exception as error:  # noqa: BLE001 (a crashed worker fails one file)
+        except BrokenProcessPool:
+            broken.append(source)
+            continue
+        except Exception as error:  # noqa: BLE001 (a failed task fails one file)
             record, failure, images = (
                 None,
                 f"{source}: the worker failed: {type(error).__name__}: {error}",
