@@ -338,13 +338,25 @@ class Control:
 def _control_properties(control: Control, placeholder: bool) -> etree._Element:
     check_text(control.tag, control.tag)
     check_text(control.alias, control.tag)
+    props = _control_skeleton((control.fmt, placeholder))
+    # The skeleton's children: w:rPr, w:alias, w:tag, w:id, w:lock[, w:showingPlcHdr].
+    value = qn("w:val")
+    props[1].set(value, control.alias)
+    props[2].set(value, control.tag)
+    props[3].set(value, str(control.control_id))
+    return props
+
+
+@_cached_copy
+def _control_skeleton(key: tuple[RunFormat, bool]) -> etree._Element:
+    fmt, placeholder = key
     props = el(
         "w:sdtPr",
         None,
-        run_properties(control.fmt),
-        el("w:alias", {"w:val": control.alias}),
-        el("w:tag", {"w:val": control.tag}),
-        el("w:id", {"w:val": str(control.control_id)}),
+        run_properties(fmt),
+        el("w:alias", {"w:val": ""}),
+        el("w:tag", {"w:val": ""}),
+        el("w:id", {"w:val": ""}),
         el("w:lock", {"w:val": "sdtLocked"}),
     )
     if placeholder:
