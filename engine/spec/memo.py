@@ -1,8 +1,8 @@
 """Remember what is worked out from a template, for as long as that template lives.
 
 Templates are frozen, so anything computed from one (its slots, its fingerprint)
-stays true for the life of the object. Parsing a form asks for the slots of its
-template several times, and a batch asks for them once per form.
+stays true for the life of the object. Parsing one form needs the slots of its
+template several times, and a batch needs them again for every form.
 """
 
 from __future__ import annotations
