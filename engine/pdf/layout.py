@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.spec.labels import Language, label_lines, label_text
 from engine.spec.model import (
+    LINE_TYPES,
     ChoiceField,
     DropdownField,
     FieldBase,
@@ -35,21 +36,7 @@ from engine.spec.model import (
 from engine.spec.slots import Slot, field_slots, option_path, pdf_name
 
 # Field types drawn as a one-line text box; the rest have their own controls.
-TEXT_TYPES = (
-    "text",
-    "integer",
-    "decimal",
-    "money",
-    "date",
-    "time",
-    "datetime",
-    "phone",
-    "mobile",
-    "landline",
-    "email",
-    "id_card",
-    "postal_code",
-)
+TEXT_TYPES = (*LINE_TYPES, "date")
 CONTROL_KINDS = ("text", "textarea", "checkbox", "radio", "select")
 # Hints printed under a text box, by field type, so paper and screen agree on format.
 FORMAT_HINTS = {

@@ -46,6 +46,21 @@ FIELD_TYPES = (
     "heading",
     "notice",
 )
+# Types whose value is typed as one line of text (a date has a picker in Word).
+LINE_TYPES = (
+    "text",
+    "integer",
+    "decimal",
+    "money",
+    "time",
+    "datetime",
+    "phone",
+    "mobile",
+    "landline",
+    "email",
+    "id_card",
+    "postal_code",
+)
 # Types that hold no value in a record (a consent notice is the exception: see Notice).
 STATIC_TYPES = ("heading", "notice")
 OPTION_TYPES = ("choice", "multichoice", "dropdown")

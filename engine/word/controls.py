@@ -17,7 +17,7 @@ from lxml import etree
 
 from engine.privacy import display_value, is_sensitive
 from engine.spec.labels import Language, label_text
-from engine.spec.model import FieldBase, Label
+from engine.spec.model import LINE_TYPES, FieldBase, Label
 from engine.spec.slots import Slot, option_path
 from engine.word import ooxml, words
 
@@ -275,24 +275,7 @@ FieldWriter = Callable[[FormContext, list[Slot]], Inline]
 # and notices print their text through the section layout; a consent notice adds
 # its signer and date line here.
 WRITERS: dict[str, FieldWriter] = {
-    **{
-        kind: _plain
-        for kind in (
-            "text",
-            "textarea",
-            "integer",
-            "decimal",
-            "money",
-            "time",
-            "datetime",
-            "phone",
-            "mobile",
-            "landline",
-            "email",
-            "id_card",
-            "postal_code",
-        )
-    },
+    **{kind: _plain for kind in (*LINE_TYPES, "textarea")},
     "date": _date,
     "choice": _options,
     "multichoice": _options,
