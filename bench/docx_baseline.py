@@ -1,8 +1,9 @@
 """Build the .docx template a user would write by hand for docxtpl, for one form.
 
-The hand-made template prints what our form prints: the title, each section's title,
-a bordered label/value table with two fields per row, one box per option of a
-choice, and each table section as a header row and one row per record row. It has
+The hand-made template prints what our form prints: the title and each section's
+title. A section of fields is a bordered label/value table with two fields per row
+and one box per option of a choice. A table section is a header row, then one row
+per record row. It has
 Jinja placeholders where our form has content controls: `{{ v["basic.name"] }}` for
 a value, `{{ b["basic.skin_type=dry"] }}` for a box (☐ or ☒), and a `{%tr for %}`
 row loop for a table section.

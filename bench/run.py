@@ -408,11 +408,35 @@ def batch(root: Path, rounds: Rounds, report: Report) -> None:
     )
 
 
-def paper(report: Report) -> None:
-    # TODO: measure pages per minute and accuracy once the paper reader lands.
-    landed = "not yet available: the paper reader has not landed"
-    rows = [["pages per minute", landed], ["accuracy", landed]]
-    report.table("Paper forms (not yet available)", ["figure", "value"], rows)
+def paper(report: Report, templates: tuple[str, ...] | None) -> None:
+    """Add pages per minute and accuracy of the paper reader, from bench/paper.py."""
+    try:
+        import paper as paper_bench
+    except ImportError as error:
+        landed = f"not yet available: the paper reader is missing ({error})"
+        rows = [["pages per minute", landed], ["accuracy", landed]]
+        report.table("Paper forms", ["figure", "value"], rows)
+        return
+    chosen = templates or paper_bench.TEMPLATES
+    rows = [
+        [
+            row["font"],
+            str(row["dpi"]),
+            str(row["pages"]),
+            f"{row['pages_per_minute']:.1f}",
+            f"{row['accuracy']:.2%}",
+            f"{row['box_errors']} of {row['boxes']}",
+            str(row["wrong_values"]),
+            str(row["wrong_unflagged"]),
+        ]
+        for row in paper_bench.run(tuple(chosen))
+    ]
+    report.table(
+        f"Paper forms: synthetic scans of {', '.join(chosen)} (bench/paper.py)",
+        ["writing", "dpi", "pages", "pages per minute", "character accuracy"]
+        + ["box errors", "wrong values", "wrong and not flagged"],
+        rows,
+    )
 
 
 def machine() -> list[str]:
@@ -461,15 +485,17 @@ def main() -> None:
         "--only",
         nargs="*",
         default=None,
-        help="parts to run: docx-render pdf-render docx-parse pdf-parse batch",
+        help="parts to run: docx-render pdf-render docx-parse pdf-parse batch paper",
     )
     args = parser.parse_args()
+
     rounds = QUICK if args.quick else Rounds()
     warnings.simplefilter("ignore")
     root = REPO / "industries"
     catalog = Catalog.load(root)
     ids = sorted({template_id for template_id, _ in catalog.templates})
     report = Report()
+
     parts = {
         "docx-render": lambda: docx_render(catalog, ids, rounds.docx_render, report),
         "pdf-render": lambda: pdf_render(catalog, ids, rounds.pdf_render, report),
@@ -480,8 +506,10 @@ def main() -> None:
     for name, run in parts.items():
         if args.only is None or name in args.only:
             run()
-    paper(report)
+    if args.only is None or "paper" in args.only:
+        paper(report, ("beauty-client",) if args.quick else None)
     verdicts(report)
+
     header = ["# Benchmarks", "", *machine(), ""]
     header.append(
         "Times are the median CPU time of interleaved rounds after one warm-up run; "

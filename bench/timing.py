@@ -19,8 +19,8 @@ def measure(
     """Return the median seconds of each contender over `rounds` interleaved rounds.
 
     Each contender runs `warmup` times first, untimed. Time is the process's CPU
-    time, which a busy neighbour on the machine does not inflate the way it
-    inflates wall time; every contender here runs in this one process and thread.
+    time, because a busy neighbour on the machine inflates wall time far more. Every
+    contender here runs in this one process and thread, so CPU time is all of it.
     """
     for call in contenders.values():
         for _ in range(warmup):
