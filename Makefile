@@ -37,7 +37,7 @@ lint: setup
 # Speed beside docxtpl, WeasyPrint and pypdf; writes docs/benchmarks.md. About 12 minutes
 # on two cores. docxtpl is only a benchmark baseline, so only this target installs it.
 bench: setup
-	$(BIN)/pip install --quiet docxtpl
+	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/run.py
 
 clean:
