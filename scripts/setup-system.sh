@@ -9,6 +9,7 @@ packages=(
   poppler-utils         # pdftotext and pdftoppm, to check and look at rendered PDFs
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint; subsetting is 30x slower without hb-subset
   pdftk-java            # a PDF form filler that is not ours, for round-trip tests
+  libgl1 libglib2.0-0   # opencv-python (the scan reader) loads these at import
 )
 backports=(libreoffice-writer-nogui python3-uno)  # 25.2 keeps content controls; bookworm's 7.4 destroys them
 
