@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import warnings
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -504,6 +505,22 @@ def configure(
     """Configure logging once for the whole command."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    warnings.showwarning = _show_warning_once
+
+
+_shown_warnings: set[str] = set()
+
+
+def _show_warning_once(message: Warning | str, *_: Any, **__: Any) -> None:
+    """Print a warning for a template author as one line, once per text.
+
+    Python's default shows the engine's source line under each warning, and both
+    renderers may warn about the same label.
+    """
+    text = str(message)
+    if text not in _shown_warnings:
+        _shown_warnings.add(text)
+        errors.print(f"warning: {text}", markup=False, highlight=False)
     for handler in logging.getLogger().handlers:
         handler.addFilter(ScrubFilter())
 

@@ -183,3 +183,35 @@ def test_parse_usage_errors_exit_two(tmp_path: Path) -> None:
     assert missing.exit_code == 2
     assert empty.exit_code == 2
     assert bad_format.exit_code == 2
+
+
+def test_missing_translation_warns_once_per_label(tmp_path: Path) -> None:
+    import warnings
+
+    (tmp_path / "t.yaml").write_text(
+        "id: t\nversion: 1\ntitle: {zh: 表, en: Form}\nindustry: x\nsections:\n"
+        "  - id: a\n    title: {zh: 甲, en: A}\n    fields:\n"
+        "      - {key: name, type: text, label: 姓名}\n",
+        encoding="utf-8",
+    )
+    arguments = [
+        "render",
+        "t",
+        "--format",
+        "pdf",
+        "--lang",
+        "en",
+        "--root",
+        str(tmp_path),
+    ]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        result = runner.invoke(app, [*arguments, "-o", str(tmp_path / "out")])
+
+    assert result.exit_code == 0
+    expected = (
+        "warning: a.name: label '姓名' has no English text, so the form shows the "
+        "Chinese; add `en:` to the label"
+    )
+    assert result.stderr.splitlines().count(expected) == 1
