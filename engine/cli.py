@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import warnings
 from enum import StrEnum
 from pathlib import Path
@@ -35,7 +36,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+# Off a terminal Rich assumes 80 columns and cuts template ids short; ids must stay
+# whole so they can be copied.
+console = Console(width=None if sys.stdout.isatty() else 160)
 # Errors are printed whole, one per line, so that editors can jump to file:line.
 errors = Console(stderr=True, soft_wrap=True)
 
@@ -216,7 +219,7 @@ def validate(
             str(loaded.file),
         )
     console.print(table)
-    failed = len(declaration_errors) + len(sample_problems)
+    failed = sum(len(e.issues) for e in declaration_errors) + len(sample_problems)
     console.print(f"{len(files)} files, {len(checked)} templates, {failed} problems")
     if failed:
         raise typer.Exit(EXIT_INVALID)
@@ -505,6 +508,8 @@ def configure(
     """Configure logging once for the whole command."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(ScrubFilter())
     warnings.showwarning = _show_warning_once
 
 
@@ -521,8 +526,6 @@ def _show_warning_once(message: Warning | str, *_: Any, **__: Any) -> None:
     if text not in _shown_warnings:
         _shown_warnings.add(text)
         errors.print(f"warning: {text}", markup=False, highlight=False)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(ScrubFilter())
 
 
 def main() -> None:

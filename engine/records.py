@@ -8,6 +8,7 @@ record; its JSON Schema describes canonical records.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,11 +103,13 @@ def _unknown_keys(template: Template, values: Any) -> list[FieldProblem]:
                         if is_list
                         else f"{section_id}.{key}"
                     )
+                    close = difflib.get_close_matches(key, known_keys[section_id], n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
                     problems.append(
                         FieldProblem(
                             where,
-                            f"模板中没有这个字段 (the template has no field {key!r} here)",
-                            None,
+                            f"模板中没有这个字段 (the template has no field {key!r} here{hint})",
+                            row[key],
                         )
                     )
         if (

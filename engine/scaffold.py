@@ -74,7 +74,7 @@ def scaffold_template(
             raise FileExistsError(
                 f"{path} already exists; choose another id or edit it"
             )
-    form_no = template_id.upper()[:12]
+    form_no = template_id.upper()
     text = _DECLARATION.format(
         template_id=template_id,
         title=title,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -215,3 +216,26 @@ def test_missing_translation_warns_once_per_label(tmp_path: Path) -> None:
         "Chinese; add `en:` to the label"
     )
     assert result.stderr.splitlines().count(expected) == 1
+
+
+def test_validate_counts_every_problem_and_skips_field_sets(
+    tmp_path: Path, monkeypatch
+) -> None:
+    root = tmp_path / "ind"
+    shutil.copytree(INDUSTRIES / "common", root / "common")
+    (root / "t.yaml").write_text(
+        "id: t\nversion: 1\ntitle: 表\nindustry: x\nsections:\n"
+        "  - id: a\n    title: 甲\n    fields:\n"
+        "      - {key: age, type: integr, label: 年龄}\n"
+        "      - {key: x, type: text, label: 乙}\n"
+        "      - {key: x, type: text, label: 丙}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+
+    result = runner.invoke(app, ["validate", "ind/", "--root", str(root)])
+
+    assert result.exit_code == 1
+    assert "common/" not in result.stderr
+    assert len(result.stderr.splitlines()) == 2
+    assert "2 problems" in result.stdout

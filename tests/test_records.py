@@ -166,3 +166,14 @@ def test_table_may_hold_more_rows_than_printed(template: Template) -> None:
 
     assert report.problems == []
     assert len(report.values["members"]) == 5
+
+
+def test_unknown_field_suggests_the_declared_key(template: Template) -> None:
+    report = validate_record(
+        template, {"basic": {"name": "张三", "mobil": "13900012345"}}
+    )
+
+    assert [(p.path, p.value) for p in report.problems] == [
+        ("basic.mobil", "13900012345")
+    ]
+    assert "did you mean 'mobile'?" in report.problems[0].message

@@ -78,7 +78,8 @@ class Catalog:
         if not catalog.root.is_dir():
             raise TemplateNotFoundError(
                 f"template folder {str(catalog.root)!r} does not exist; run from the "
-                "project folder or pass the folder that holds the YAML declarations"
+                "project folder, or name the folder of YAML declarations with --root "
+                "or the DANGAN_INDUSTRIES environment variable"
             )
         for file in sorted(catalog.root.rglob("*.yaml")):
             catalog._read(file)
@@ -107,7 +108,9 @@ class Catalog:
         declaration = Declaration(file, read_yaml(text))
         declaration.issues.extend(declaration.read.issues)
         relative = (
-            file.relative_to(self.root) if file.is_relative_to(self.root) else file
+            file.resolve().relative_to(self.root.resolve())
+            if file.resolve().is_relative_to(self.root.resolve())
+            else file
         )
         if relative.parts and relative.parts[0] == FIELDSET_FOLDER:
             self.fieldsets[relative.with_suffix("").as_posix()] = declaration
