@@ -28,6 +28,9 @@ MIN_SPECK = 5
 # A text box with less ink than this (grid pixels) is empty: about one short stroke.
 MIN_TEXT_INK = 40
 PAD = 0.8  # mm of white kept around the ink handed to the recognizer
+# Writing within this many millimetres (about one written character) of a text
+# box's right side may go on past it.
+EDGE_BAND = 2.5
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,17 @@ def text_ink(page: np.ndarray, place: BoxPlace, threshold: int) -> np.ndarray | 
     left, right = max(cols[0] - pad, 0), min(cols[-1] + pad + 1, region.shape[1])
     crop = region[top:bottom, left:right]
     return cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+
+
+def ink_reaches_right_edge(page: np.ndarray, place: BoxPlace, threshold: int) -> bool:
+    """Return True when writing touches the right side of a text box.
+
+    The recognizer sees only the box, so text that ran on past it would come back
+    cut short yet read with confidence.
+    """
+    ink = _clean_ink(_cut(page, place, TEXT_INSET), threshold)
+    band = max(1, int(round(EDGE_BAND * GRID)))
+    return bool(ink[:, -band:].any())
 
 
 def snapshot(page: np.ndarray, places: list[BoxPlace], extra_right: float) -> bytes:

@@ -18,6 +18,7 @@ from engine.errors import FormFileError
 from engine.paper.align import AlignedPage, PageError, align_page
 from engine.paper.boxes import (
     TickRead,
+    ink_reaches_right_edge,
     ink_threshold,
     read_tick,
     snapshot,
@@ -34,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 # A value read with less confidence than this is marked for a person to check.
 REVIEW_THRESHOLD = 0.95
+# The confidence of a value whose writing reaches the edge of its box: below the
+# threshold, so a person checks whether it was cut short.
+OVERFLOW_CONFIDENCE = 0.5
 # Field types drawn as one tick box per option; the box keys where they are not
 # the field's option keys.
 TICK_KEYS: dict[str, list[str] | None] = {
@@ -89,6 +93,8 @@ class ScanReading(FormReading):
     source: Path = Path("scan")
     language: str = "zh"
     fingerprint_prefix: str = ""
+    # Paths of values whose writing reaches the right edge of a box.
+    overflowing: set[str] = field(default_factory=set)
 
     def finish(self, template: Template) -> None:
         layout = blank_layout(template, self.language)  # type: ignore[arg-type]
@@ -105,6 +111,8 @@ class ScanReading(FormReading):
                 crop = text_ink(page, place, thresholds[place.page + 1])
                 if crop is None:
                     continue
+                if ink_reaches_right_edge(page, place, thresholds[place.page + 1]):
+                    self.overflowing.add(slot.path)
                 text_jobs.append((slot, box_id, crop, slot.value_type))
         self._read_texts(template, layout, text_jobs)
         if template.fingerprint[:12] != self.fingerprint_prefix:
@@ -128,7 +136,9 @@ class ScanReading(FormReading):
             raise FormFileError(
                 self.source,
                 f"page(s) {', '.join(map(str, missing))} of {layout.pages} of the "
-                f"form are not in the scan; scan every page of the form into one file",
+                f"form are not in the scan; scan every page of the form into one PDF or "
+                "multi-page TIFF (a PNG or JPEG holds a single page, so a form of "
+                "several pages cannot be read from separate images yet)",
             )
 
     def _snapshot(self, places: list[BoxPlace], extra: float) -> bytes:
@@ -185,6 +195,12 @@ class ScanReading(FormReading):
                 continue
             text = "\n".join(line.text if line else "" for line in lines).strip("\n")
             confidence = min(line.confidence for line in lines if line is not None)
+            if slot.path in self.overflowing:
+                confidence = min(confidence, OVERFLOW_CONFIDENCE)
+                self.notes.append(
+                    f"{slot.path}: the writing reaches the edge of its box and may go "
+                    "on past it; check the value against the paper"
+                )
             self.values[slot.path] = text
             self._score(slot.path, confidence, [layout.boxes[i] for i in ids], 0.0)
 
