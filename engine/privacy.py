@@ -1,7 +1,7 @@
 """Keep personal data out of logs and messages.
 
 Values of fields marked `sensitive`, and every phone and ID number whatever its
-declaration says, are shown masked: 1101**********002X.
+declaration, are shown masked: 1101**********002X.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from engine.spec.slots import Slot
 def is_sensitive(slot: Slot | None) -> bool:
     """Return True when values of this slot must never be shown in full.
 
-    A slot the template does not declare counts as sensitive, because nothing says
-    what it holds.
+    A slot the template does not declare counts as sensitive, because nothing
+    tells what it contains.
     """
     if slot is None:
         return True

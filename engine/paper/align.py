@@ -1,10 +1,10 @@
 """Find a scanned page's QR code and corner marks, and straighten the page.
 
-A page is read in three steps: the QR code says which page of which form it is
-and gives a first estimate of the page's rotation (any, upside down included),
-scale and shift; each corner mark is then looked for near where that estimate
-puts it; the four marks' centres fix a perspective transform that resamples the
-page onto the reading grid, GRID pixels per millimetre of the printed page.
+A page is read in three steps. First the QR code names the form and the page, and
+gives a first estimate of the page's rotation (any, upside down included), scale
+and shift. Then each corner mark is looked for near where that estimate puts it.
+Last, the four marks' centres fix a perspective transform that resamples the page
+onto the reading grid, GRID pixels per millimetre of the printed page.
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ MIN_SCALE, MAX_SCALE = 100 / 25.4, 700 / 25.4
 
 
 class PageError(Exception):
-    """One page of a scan cannot be read; the message says why and what to do."""
+    """One page of a scan cannot be read; the message gives the reason and the fix."""
 
 
 @dataclass
 class AlignedPage:
-    """A page straightened onto the reading grid, with what its QR code said."""
+    """A page straightened onto the reading grid, with its QR code's payload."""
 
     payload: PagePayload
     image: np.ndarray  # grey, GRID pixels per mm, PAGE_WIDTH x PAGE_HEIGHT mm

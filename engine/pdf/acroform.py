@@ -266,7 +266,7 @@ def _draw_values(
 
 
 def finish_form(pdf: bytes, finish: FormFinish) -> bytes:
-    """Return the PDF with its AcroForm completed as the module docstring says."""
+    """Return the PDF with its AcroForm completed as the module docstring describes."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     acro_form = writer.root_object.get("/AcroForm")
     if acro_form is not None:

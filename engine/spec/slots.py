@@ -36,7 +36,7 @@ SIGNATURE_PARTS = ("name", "date")
 CONSENT_PARTS = ("signer", "date")
 OPTION_SEPARATOR = "="
 # PDF viewers and pypdf read a period in a field name as a level of hierarchy, so PDF
-# names use this instead; it cannot occur in a key, which keeps the mapping reversible.
+# names use this instead. It cannot occur in a key, so the mapping is reversible.
 PDF_SEPARATOR = "/"
 
 

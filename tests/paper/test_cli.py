@@ -93,7 +93,7 @@ def test_images_are_forms_to_collect_and_read(tmp_path: Path) -> None:
     assert [p.name for p in collect_files([tmp_path])] == ["a.png", "b.JPG", "c.tiff"]
 
 
-def test_a_pdf_without_images_or_identity_is_not_a_scan() -> None:
+def test_pdf_without_images_or_identity_is_not_a_scan() -> None:
     import weasyprint
 
     from engine.paper.detect import is_scan
@@ -102,7 +102,7 @@ def test_a_pdf_without_images_or_identity_is_not_a_scan() -> None:
     assert detect_format(b"%PDF-1.7") == "pdf"
 
 
-def test_an_image_without_our_qr_code_says_so() -> None:
+def test_image_without_our_qr_code_says_so() -> None:
     blank = np.full((1754, 1240), 255, dtype=np.uint8)  # A4 at 150 dpi
 
     with pytest.raises(FormFileError) as caught:
@@ -113,7 +113,7 @@ def test_an_image_without_our_qr_code_says_so() -> None:
     )
 
 
-def test_an_image_too_small_for_a_page_says_so() -> None:
+def test_image_too_small_for_a_page_says_so() -> None:
     tiny = np.full((20, 30), 255, dtype=np.uint8)
 
     with pytest.raises(FormFileError) as caught:

@@ -16,7 +16,7 @@ def _steps(model: ocr._Model, *chars: str) -> np.ndarray:
     return probs
 
 
-def test_a_mobile_number_may_only_read_digits() -> None:
+def test_mobile_number_may_only_read_digits() -> None:
     model = ocr.model()
     probs = _steps(model, "1", "", "3", "O")
     probs[3, model.characters.index("0")] = 0.05
@@ -29,7 +29,7 @@ def test_a_mobile_number_may_only_read_digits() -> None:
     assert digits.confidence < 0.1
 
 
-def test_a_character_that_may_hide_in_a_blank_step_lowers_confidence() -> None:
+def test_character_that_may_hide_in_a_blank_step_lowers_confidence() -> None:
     model = ocr.model()
     probs = _steps(model, "王", "", "明")
     probs[1, model.characters.index("小")] = 0.3
@@ -40,10 +40,10 @@ def test_a_character_that_may_hide_in_a_blank_step_lowers_confidence() -> None:
     assert read.confidence < 0.75
 
 
-def test_a_joined_date_and_time_gets_its_space_back() -> None:
+def test_joined_date_and_time_gets_its_space_back() -> None:
     assert ocr.tidy("datetime", "2024-03-0709:30") == "2024-03-07 09:30"
     assert ocr.tidy("text", "2024-03-0709:30") == "2024-03-0709:30"
 
 
-def test_the_model_loads_once() -> None:
+def test_model_loads_once() -> None:
     assert ocr.model() is ocr.model()

@@ -90,7 +90,7 @@ def test_every_kind_of_mark_ticks_a_box(paper_catalog: Catalog, drawn: Drawn) ->
     )
 
 
-def test_a_filled_box_beside_a_tick_is_a_correction(
+def test_filled_box_beside_a_tick_is_a_correction(
     paper_catalog: Catalog, drawn: Drawn
 ) -> None:
     contents = {"c:basic.gender=男": "fill", "c:basic.gender=女": "tick"}
@@ -121,7 +121,7 @@ def test_two_ticks_in_a_single_choice_are_a_problem(
     assert record.values["basic"]["gender"] is None
 
 
-def test_a_blank_page_is_read_without_recognition(
+def test_blank_page_is_read_without_recognition(
     paper_catalog: Catalog, drawn: Drawn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def refuse() -> None:
@@ -146,7 +146,7 @@ def test_a_blank_page_is_read_without_recognition(
     assert set(record.confidence.values()) == {1.0}
 
 
-def test_a_wrong_check_digit_is_an_error_not_a_value(
+def test_wrong_check_digit_is_an_error_not_a_value(
     paper_catalog: Catalog, drawn: Drawn
 ) -> None:
     contents = record_contents(paper_catalog, TWO_PAGES)
@@ -172,9 +172,7 @@ def _blot(
     return page
 
 
-def test_a_damaged_qr_code_fails_that_page(
-    paper_catalog: Catalog, drawn: Drawn
-) -> None:
+def test_damaged_qr_code_fails_that_page(paper_catalog: Catalog, drawn: Drawn) -> None:
     pages = list(drawn(TWO_PAGES, 200))
     pages[1] = _blot(pages[1], 200, QR_LEFT, QR_TOP, QR_SIZE / 2)
 
@@ -187,7 +185,7 @@ def test_a_damaged_qr_code_fails_that_page(
     )
 
 
-def test_a_missing_corner_mark_fails_that_page(
+def test_missing_corner_mark_fails_that_page(
     paper_catalog: Catalog, drawn: Drawn
 ) -> None:
     x, y = MARK_CENTRES[1]
@@ -202,7 +200,7 @@ def test_a_missing_corner_mark_fails_that_page(
     )
 
 
-def test_a_missing_page_is_named(paper_catalog: Catalog, drawn: Drawn) -> None:
+def test_missing_page_is_named(paper_catalog: Catalog, drawn: Drawn) -> None:
     with pytest.raises(
         FormFileError, match=r"page\(s\) 1 of 2 of the form are not in the scan"
     ):
