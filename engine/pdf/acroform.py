@@ -1,17 +1,9 @@
-"""Finish the AcroForm that WeasyPrint writes; the only module that edits raw PDF fields.
+"""Read the fields of a PDF form: names, kinds, values and our identity.
 
-WeasyPrint 70 (`pdf_forms=True`) writes one widget per HTML input. This module turns
-that into a form every viewer fills and shows the same way:
-
-- radio buttons: WeasyPrint lists each kid in /Fields as well and gives it its own
-  /T, /TU and /FT, so pypdf fills the kid and leaves the group's /V stale. Kids
-  become plain widgets of their group, which alone stays in /Fields;
-- checkboxes and radios get a /DA with ZapfDingbats (in /DR), a caption in /MK and
-  an empty /Off appearance, so viewers that redraw buttons draw a tick or a dot;
-- text fields and combo boxes that hold a value get an appearance stream drawn
-  with the form font (wrapped by character for Chinese, a combo box showing the
-  option's label while /V keeps its key), and NeedAppearances is cleared;
-- the form's identity goes into the document information dictionary.
+The only module that reads raw PDF fields (with pypdf). It follows what PDF
+allows, not only what our renderer writes (`engine.pdf.finish`): radio groups with
+the state on the group or only on a kid, fields nested under named parents, and
+any on-state name. Crafted trees that loop or nest too deep raise FieldTreeError.
 
 On-states, fixed and documented in docs/pdf-forms.md: a checkbox is /on or /Off; a
 radio kid is /0, /1, ... in option order, with the option keys in the group's /Opt.
@@ -20,23 +12,10 @@ radio kid is /0, /1, ... in option order, with the option keys in the group's /O
 from __future__ import annotations
 
 import io
-import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    FloatObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
-
-logger = logging.getLogger(__name__)
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 OFF = "/Off"
 PRINT_FLAG = 4
@@ -44,27 +23,10 @@ RADIO_FLAG = 1 << 15
 PUSHBUTTON_FLAG = 1 << 16
 MULTILINE_FLAG = 1 << 12
 COMBO_FLAG = 1 << 17
-BUTTON_FONT = "/ZaDb"
 # ZapfDingbats "4" is a tick, "l" a filled circle.
 CHECK_CAPTION = "4"
 RADIO_CAPTION = "l"
 IDENTITY_KEYS = ("/DanganTemplate", "/DanganVersion", "/DanganFingerprint")
-
-
-@dataclass
-class FormFinish:
-    """Requests of the renderer to the finishing pass, by PDF field name."""
-
-    # Text to draw in a text field or combo box. For a combo box this is the option
-    # label, while /V keeps the option key; for a text field, the value itself.
-    shown: dict[str, str] = field(default_factory=dict)
-    # Tooltips (/TU) for fields whose HTML element could not carry one: radio groups.
-    tooltips: dict[str, str] = field(default_factory=dict)
-    identity: tuple[str, int, str] | None = None
-    # Width of a text in em at the form font; used to wrap multi-line values.
-    measure: Callable[[str], float] | None = None
-    # Glyph codes of a text in the form font; None leaves values undrawn.
-    encode: Callable[[str], bytes] | None = None
 
 
 def field_kind(field_dict: DictionaryObject) -> str:
@@ -80,206 +42,6 @@ def field_kind(field_dict: DictionaryObject) -> str:
     if flags & PUSHBUTTON_FLAG:
         return "push"
     return "checkbox"
-
-
-def _button_font() -> DictionaryObject:
-    return DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/ZapfDingbats"),
-        }
-    )
-
-
-def _size(widget: DictionaryObject) -> tuple[float, float]:
-    """Return the width and height of a widget; WeasyPrint writes /Rect top first."""
-    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
-    return abs(x2 - x1), abs(y2 - y1)
-
-
-def _empty_appearance(writer: PdfWriter, width: float, height: float) -> object:
-    stream = DecodedStreamObject()
-    stream.set_data(b"")
-    stream[NameObject("/Type")] = NameObject("/XObject")
-    stream[NameObject("/Subtype")] = NameObject("/Form")
-    stream[NameObject("/BBox")] = ArrayObject(
-        [FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)]
-    )
-    # NOTE: pypdf has no public way to add a stream as an indirect object.
-    return writer._add_object(stream)
-
-
-def _dress_button(writer: PdfWriter, widget: DictionaryObject, caption: str) -> None:
-    """Give a checkbox or radio widget a caption, a border and an /Off appearance."""
-    characteristics = widget.setdefault(NameObject("/MK"), DictionaryObject())
-    characteristics = characteristics.get_object()
-    characteristics[NameObject("/CA")] = TextStringObject(caption)
-    normal = widget["/AP"].get_object()["/N"].get_object()
-    if OFF not in normal:
-        normal[NameObject(OFF)] = _empty_appearance(writer, *_size(widget))
-    widget[NameObject("/F")] = NumberObject(PRINT_FLAG)
-
-
-def _fix_buttons(writer: PdfWriter, acro_form: DictionaryObject, tips: dict) -> None:
-    """Make radio kids plain widgets of their group and dress every button."""
-    da = TextStringObject(f"{BUTTON_FONT} 0 Tf 0 g")
-    fields = [r for r in acro_form["/Fields"]]
-    kids = {
-        kid.idnum
-        for r in fields
-        if "/Kids" in r.get_object()
-        for kid in r.get_object()["/Kids"]
-    }
-    fields = [r for r in fields if r.idnum not in kids]
-    for reference in fields:
-        node = reference.get_object()
-        kind = field_kind(node)
-        if kind == "radio":
-            node[NameObject("/DA")] = da
-            name = str(node["/T"])
-            if name in tips:
-                node[NameObject("/TU")] = TextStringObject(tips[name])
-            for kid_reference in node["/Kids"]:
-                kid = kid_reference.get_object()
-                for key in ("/T", "/TU", "/FT", "/V"):
-                    kid.pop(key, None)
-                _dress_button(writer, kid, RADIO_CAPTION)
-        elif kind == "checkbox":
-            node[NameObject("/DA")] = da
-            _dress_button(writer, node, CHECK_CAPTION)
-    acro_form[NameObject("/Fields")] = ArrayObject(fields)
-
-
-def _resources(acro_form: DictionaryObject) -> None:
-    """Give the form its own /DR with the form font, ZapfDingbats and graphic states.
-
-    WeasyPrint points /DR at the first page's resources; a copy keeps page
-    resources untouched when fonts are added here.
-    """
-    old = acro_form["/DR"].get_object()
-    resources = DictionaryObject()
-    for key in ("/ExtGState",):
-        if key in old:
-            resources[NameObject(key)] = old[key]
-    fonts = DictionaryObject(old.get("/Font", DictionaryObject()).get_object())
-    fonts[NameObject(BUTTON_FONT)] = _button_font()
-    resources[NameObject("/Font")] = fonts
-    acro_form[NameObject("/DR")] = resources
-
-
-def wrap_lines(text: str, width_em: float, measure: Callable[[str], float]) -> str:
-    """Break each line of `text` so that no line is wider than `width_em`."""
-    out: list[str] = []
-    for line in text.splitlines() or [""]:
-        current = ""
-        for char in line:
-            if current and measure(current + char) > width_em:
-                out.append(current)
-                current = ""
-            current += char
-        out.append(current)
-    return "\n".join(out)
-
-
-def _default_appearance(da: str) -> tuple[str, float]:
-    """Return the font resource name and size of a /DA string."""
-    parts = da.split()
-    if "Tf" not in parts:
-        return "", 10.0
-    at = parts.index("Tf")
-    return parts[at - 2], float(parts[at - 1])
-
-
-# Ascent and descent of the form font, in em (Noto Sans CJK: 880 and 120 units).
-ASCENT = 0.88
-DESCENT = 0.12
-LEADING = 1.25
-PADDING = 2.0
-
-
-def _text_stream(
-    text: str, multiline: bool, width: float, height: float, da: str, finish: FormFinish
-) -> bytes:
-    """Return the content of a text appearance: the lines of `text`, clipped to the box."""
-    font_name, size = _default_appearance(da)
-    measure = finish.measure
-    if multiline and measure is not None:
-        text = wrap_lines(text, (width - 2 * PADDING) / size, measure)
-    lines = text.split("\n") if multiline else [text.replace("\n", " ")]
-    if multiline:
-        first = height - PADDING - ASCENT * size
-    else:
-        first = (height - size) / 2 + DESCENT * size
-    ops = [
-        "/Tx BMC",
-        "q",
-        f"1 1 {width - 2:.2f} {height - 2:.2f} re W n",
-        "BT",
-        f"{font_name} {size:g} Tf 0 g",
-        f"{PADDING:g} {first:.2f} Td",
-    ]
-    for index, line in enumerate(lines):
-        if index:
-            ops.append(f"0 {-LEADING * size:.2f} Td")
-        assert finish.encode is not None
-        ops.append(f"<{finish.encode(line).hex()}> Tj")
-    ops += ["ET", "Q", "EMC"]
-    return "\n".join(ops).encode("ascii")
-
-
-def _draw_values(
-    writer: PdfWriter, acro_form: DictionaryObject, finish: FormFinish
-) -> None:
-    """Give each field in `finish.shown` a normal appearance showing its text."""
-    if finish.encode is None:
-        return
-    fonts = acro_form["/DR"].get_object()["/Font"]
-    for reference in acro_form["/Fields"]:
-        widget = reference.get_object()
-        name = str(widget.get("/T", ""))
-        if name not in finish.shown or field_kind(widget) not in ("text", "combo"):
-            continue
-        width, height = _size(widget)
-        da = str(widget.get("/DA", ""))
-        multiline = bool(int(widget.get("/Ff", 0)) & MULTILINE_FLAG)
-        stream = DecodedStreamObject()
-        stream.set_data(
-            _text_stream(finish.shown[name], multiline, width, height, da, finish)
-        )
-        stream[NameObject("/Type")] = NameObject("/XObject")
-        stream[NameObject("/Subtype")] = NameObject("/Form")
-        stream[NameObject("/BBox")] = ArrayObject(
-            [FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)]
-        )
-        font_name = _default_appearance(da)[0]
-        stream[NameObject("/Resources")] = DictionaryObject(
-            {
-                NameObject("/Font"): DictionaryObject(
-                    {NameObject(font_name): fonts.raw_get(font_name)}
-                )
-            }
-        )
-        widget[NameObject("/AP")] = DictionaryObject(
-            {NameObject("/N"): writer._add_object(stream)}
-        )
-
-
-def finish_form(pdf: bytes, finish: FormFinish) -> bytes:
-    """Return the PDF with its AcroForm completed as the module docstring describes."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    acro_form = writer.root_object.get("/AcroForm")
-    if acro_form is not None:
-        acro_form = acro_form.get_object()
-        _resources(acro_form)
-        _fix_buttons(writer, acro_form, finish.tooltips)
-        _draw_values(writer, acro_form, finish)
-        acro_form[NameObject("/NeedAppearances")] = BooleanObject(False)
-    if finish.identity is not None:
-        writer.add_metadata(dict(zip(IDENTITY_KEYS, finish.identity, strict=True)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 @dataclass(frozen=True)

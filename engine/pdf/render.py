@@ -2,7 +2,8 @@
 
 The pipeline: build the view (`layout.build_view`), print it through the Jinja
 template `templates/form.html` (`render_html`), lay it out with WeasyPrint with
-`pdf_forms=True`, then complete the AcroForm (`acroform.finish_form`).
+`pdf_forms=True`, completing the AcroForm in WeasyPrint's finisher hook
+(`finish.FormFinisher`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from engine.atomic import write_bytes_atomic
 from engine.errors import SystemDependencyError
-from engine.pdf.acroform import FormFinish, finish_form
+from engine.pdf.finish import FormFinish, FormFinisher
 from engine.pdf.fonts import (
     FORM_FONT_FAMILY,
     drawable,
@@ -120,7 +121,7 @@ def render_pdf(
     document = weasyprint.HTML(string=html, base_url=str(TEMPLATES)).render(
         stylesheets=list(sheets), font_config=font_config, pdf_forms=True
     )
-    pdf = finish_form(document.write_pdf(), finish)
+    pdf = document.write_pdf(finisher=FormFinisher(finish))
     logger.info(
         "rendered %s v%d as PDF: %d pages, %d bytes in %.2f s",
         template.id,

@@ -12,7 +12,8 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
-from engine.pdf.acroform import read_fields, read_identity, wrap_lines
+from engine.pdf.acroform import read_fields, read_identity
+from engine.pdf.finish import wrap_lines
 from engine.pdf.fonts import text_width_em
 from engine.pdf.render import render_pdf
 
