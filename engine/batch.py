@@ -1,7 +1,8 @@
 """Parse many returned forms: one JSON record each, then CSV and XLSX per template.
 
-Files are parsed in worker processes (any `concurrent.futures` executor works); the
-main process writes every output atomically. One bad file never stops the batch: its
+Files are parsed in worker processes (any `concurrent.futures` executor works). Each
+worker writes the JSON records of its files, and the main process the tables; every
+output is written atomically. One bad file never stops the batch: its
 failure is listed in the summary with the reason, and every other record is written.
 A record file is named after the source's SHA-256, so a re-run replaces it instead of
 adding a duplicate.
@@ -9,18 +10,21 @@ adding a duplicate.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from engine.atomic import write_bytes_atomic, write_text_atomic
+from engine.atomic import flush_to_disk, write_bytes_atomic, write_text_atomic
 from engine.errors import DanganError
-from engine.exports import RecordTables
+from engine.exports import RecordTables, TableLine, table_line
+from engine.outlock import output_lock
 from engine.privacy import scrub
 from engine.spec.loader import Catalog
 
@@ -29,6 +33,9 @@ logger = logging.getLogger(__name__)
 # Scans of paper forms come as images too (engine.paper).
 FORM_SUFFIXES = (".docx", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 _worker_catalog: Catalog | None = None
+# The catalog the main process loaded, by its root. Workers started by fork find it
+# here and skip loading it again, which took each of them about 0.3 s of CPU.
+_loaded: tuple[str, Catalog] | None = None
 
 
 @dataclass
@@ -39,14 +46,35 @@ class FileOutcome:
     record: dict[str, Any] | None = None
     failure: str | None = None
     record_file: Path | None = None
-    # Scans only: PNGs of the values to check, by file name, written beside the record.
-    images: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
         if self.failure is not None:
             return "failed"
         return "valid" if self.record and self.record["valid"] else "invalid"
+
+
+@dataclass(frozen=True)
+class WorkerJob:
+    """The work a worker does with each form besides reading it."""
+
+    strict: bool = False
+    # Folder for each JSON record and its review images. None writes no records.
+    records: str | None = None
+    # Return each record's table row, so the main process only appends it.
+    tables: bool = False
+    # False returns only each record's summary (no values), to keep memory flat.
+    keep_records: bool = True
+
+
+@dataclass
+class Parsed:
+    """The result a worker returns for one form, kept small because it is pickled."""
+
+    record: dict[str, Any] | None = None
+    failure: str | None = None
+    record_file: str | None = None
+    table_line: TableLine | None = None
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -66,26 +94,59 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 def _init_worker(root: str) -> None:
     global _worker_catalog
-    _worker_catalog = Catalog.load(Path(root))
+    if _loaded is not None and _loaded[0] == root:
+        _worker_catalog = _loaded[1]
+    else:
+        _worker_catalog = Catalog.load(Path(root))
 
 
-def _parse_in_worker(
-    path: str, strict: bool
-) -> tuple[dict[str, Any] | None, str | None, dict[str, bytes]]:
+def _load_catalog(root: Path) -> Catalog:
+    """Load the catalog in the main process, where forked workers will find it."""
+    global _loaded
+    catalog = Catalog.load(root)
+    _loaded = (str(root), catalog)
+    return catalog
+
+
+def _parse_in_worker(job: WorkerJob, path: str) -> Parsed:
+    """Read one form, write its record, and return its summary and table row.
+
+    Workers write their own records: when the main process wrote them, its share
+    of the work kept two workers from using two cores (docs/benchmarks.md).
+    """
     from engine.parse import parse_file, review_image_name
 
     assert _worker_catalog is not None
     try:
-        record = parse_file(Path(path), _worker_catalog, strict=strict)
+        parsed = parse_file(Path(path), _worker_catalog, strict=job.strict)
     except DanganError as error:
-        return None, str(error), {}
+        return Parsed(failure=str(error))
     except Exception as error:  # noqa: BLE001 (one bad file must not stop the batch)
-        # The error's text may quote the file; keep its numbers out of the log.
+        # The error's text may quote the file, so keep its numbers out of the log.
         failure = scrub(f"{path}: unexpected error {type(error).__name__}: {error}")
         logger.error("%s", failure)
-        return None, failure, {}
-    images = {review_image_name(p): png for p, png in record.images.items()}
-    return record.to_json(), None, images
+        return Parsed(failure=failure)
+    record = parsed.to_json()
+    result = Parsed(record)
+    if job.records is not None:
+        target = Path(job.records) / record_file_name(record)
+        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        try:
+            write_text_atomic(target, text, durable=False)
+            for image, png in parsed.images.items():
+                name = review_image_name(image)
+                write_bytes_atomic(target.with_suffix(".review") / name, png, False)
+        except OSError as error:
+            failure = f"{path}: could not write its record {target}: {error}"
+            logger.error("%s", failure)
+            return Parsed(failure=failure)
+        result.record_file = str(target)
+    if job.tables:
+        template = _worker_catalog.get(record["template"], record["version"])
+        result.table_line = table_line(template, record)
+    if not job.keep_records:
+        result.record = _summary(record)
+    return result
 
 
 def record_file_name(record: dict[str, Any]) -> str:
@@ -107,13 +168,43 @@ def parse_batch(
     """Parse `files` and write the outputs under `output`; return one outcome a file.
 
     With `keep_records` False, each outcome's record keeps only its summary (no
-    `values` or `raw`) once it is written, so memory stays flat however many
-    files the batch has.
+    `values` or `raw`), so memory stays flat however many files the batch has.
+    A given `executor` must run `_init_worker` in each of its workers.
     """
-    import json
+    with output_lock(output):
+        return _parse_locked(
+            files,
+            root,
+            output,
+            formats,
+            executor,
+            workers,
+            strict,
+            on_done,
+            keep_records,
+        )
 
-    tables = _Tables(output, formats, Catalog.load(root))
-    earlier = _earlier_records(output / "records")
+
+def _parse_locked(
+    files: list[Path],
+    root: Path,
+    output: Path,
+    formats: tuple[str, ...],
+    executor: Executor | None,
+    workers: int | None,
+    strict: bool,
+    on_done: Callable[[FileOutcome], None] | None,
+    keep_records: bool,
+) -> list[FileOutcome]:
+    tables = _Tables(output, formats, _load_catalog(root))
+    records = output / "records" if "json" in formats else None
+    job = WorkerJob(
+        strict,
+        None if records is None else str(records),
+        bool(tables.formats),
+        keep_records,
+    )
+    earlier = _earlier_records(records) if records is not None else {}
     owned = executor is None
     restart = None
     if executor is None:
@@ -129,19 +220,14 @@ def parse_batch(
     outcomes: list[FileOutcome] = []
     written: set[Path] = set()
     try:
-        for outcome in _run(pool, files, strict):
-            if outcome.record is not None and "json" in formats:
-                target = output / "records" / record_file_name(outcome.record)
-                text = json.dumps(outcome.record, ensure_ascii=False, indent=2) + "\n"
-                outcome.record_file = write_text_atomic(target, text)
-                for name, png in outcome.images.items():
-                    write_bytes_atomic(target.with_suffix(".review") / name, png)
-                written.add(target)
-                _drop_renamed(target, outcome.record["sha256"], written, earlier)
-            if outcome.record is not None:
-                tables.add(outcome.record)
-                if not keep_records:
-                    outcome.record = _summary(outcome.record)
+        for outcome, line in _run(pool, files, partial(_parse_in_worker, job)):
+            if outcome.record_file is not None:
+                written.add(outcome.record_file)
+                _drop_renamed(
+                    outcome.record_file, outcome.record["sha256"], written, earlier
+                )
+            if outcome.record is not None and line is not None:
+                tables.add_line(outcome.record, line)
             outcomes.append(outcome)
             if on_done:
                 on_done(outcome)
@@ -152,6 +238,8 @@ def parse_batch(
         if owned:
             pool.executor.shutdown(cancel_futures=True)
     tables.close()
+    if records is not None:
+        flush_to_disk()
     outcomes.sort(key=lambda o: str(o.source))
     return outcomes
 
@@ -186,7 +274,7 @@ WORKER_DIED = (
     "the worker process died while reading this file (it may be crafted to exhaust "
     "memory); the file was skipped and every other file was read"
 )
-Task = Callable[[str, bool], tuple[dict[str, Any] | None, str | None, dict[str, bytes]]]
+Task = Callable[[str], Parsed]
 
 
 class _Pool:
@@ -207,17 +295,18 @@ class _Pool:
         return True
 
 
-def _run(
-    pool: _Pool, files: list[Path], strict: bool, task: Task = _parse_in_worker
-) -> Iterator[FileOutcome]:
-    """Yield one outcome a file, in the order they finish.
+Finished = tuple[FileOutcome, TableLine | None]
+
+
+def _run(pool: _Pool, files: list[Path], task: Task) -> Iterator[Finished]:
+    """Yield one outcome a file, with its table row, in the order they finish.
 
     A worker that dies (killed, out of memory) breaks the whole process pool, and
     every file still queued fails with it. Those files are then read again one at
     a time in a fresh pool, so only the file that kills a worker is lost.
     """
     broken: list[Path] = []
-    yield from _submit(pool.executor, files, strict, task, broken)
+    yield from _submit(pool.executor, files, task, broken)
     if not broken:
         return
     logger.warning(
@@ -226,34 +315,33 @@ def _run(
     pool_is_broken = True
     for source in broken:
         if pool_is_broken and not pool.renew():
-            yield FileOutcome(source, failure=f"{source}: {WORKER_DIED}")
+            yield FileOutcome(source, failure=f"{source}: {WORKER_DIED}"), None
             continue
         retry: list[Path] = []
-        yield from _submit(pool.executor, [source], strict, task, retry)
+        yield from _submit(pool.executor, [source], task, retry)
         pool_is_broken = bool(retry)
         if retry:
-            yield FileOutcome(source, failure=f"{source}: {WORKER_DIED}")
+            yield FileOutcome(source, failure=f"{source}: {WORKER_DIED}"), None
 
 
 def _submit(
-    executor: Executor, files: list[Path], strict: bool, task: Task, broken: list[Path]
-) -> Iterator[FileOutcome]:
-    futures = {executor.submit(task, str(f), strict): f for f in files}
+    executor: Executor, files: list[Path], task: Task, broken: list[Path]
+) -> Iterator[Finished]:
+    futures = {executor.submit(task, str(f)): f for f in files}
     for future in as_completed(futures):
         # Dropping the future frees its record once the caller is done with it.
         source = futures.pop(future)
         try:
-            record, failure, images = future.result()
+            parsed = future.result()
         except BrokenProcessPool:
             broken.append(source)
             continue
         except Exception as error:  # noqa: BLE001 (a failed task fails one file)
-            record, failure, images = (
-                None,
-                f"{source}: the worker failed: {type(error).__name__}: {error}",
-                {},
-            )
-        yield FileOutcome(source, record, failure, images=images)
+            failure = f"{source}: the worker failed: {type(error).__name__}: {error}"
+            parsed = Parsed(failure=failure)
+        record_file = Path(parsed.record_file) if parsed.record_file else None
+        outcome = FileOutcome(source, parsed.record, parsed.failure, record_file)
+        yield outcome, parsed.table_line
 
 
 def write_tables(
@@ -281,15 +369,22 @@ class _Tables:
         self.catalog = catalog
         self.by_template: dict[tuple[str, int], RecordTables] = {}
 
-    def add(self, record: dict[str, Any]) -> None:
-        if not self.formats:
-            return
+    def _tables(self, record: dict[str, Any]) -> RecordTables:
         key = (record["template"], record["version"])
         if key not in self.by_template:
             template = self.catalog.get(*key)
             stem = self.output / f"{key[0]}-v{key[1]}"
             self.by_template[key] = RecordTables(template, stem, self.formats)
-        self.by_template[key].add(record)
+        return self.by_template[key]
+
+    def add(self, record: dict[str, Any]) -> None:
+        if self.formats:
+            self._tables(record).add(record)
+
+    def add_line(self, record: dict[str, Any], line: TableLine) -> None:
+        """Add a row made in a worker; `record` needs only its summary."""
+        if self.formats:
+            self._tables(record).add_line(record["source"], line)
 
     def close(self) -> list[Path]:
         written = []

@@ -1,25 +1,26 @@
 """Tables of records: one CSV and one XLSX per template, a column per field path.
 
 `RecordTables` takes records one at a time and keeps only a small index in memory:
-rows wait in an unnamed temporary file until `close` writes the tables sorted by
-source. A batch of thousands of forms so needs no more memory than a batch of ten.
+rows wait, already encoded, in an unnamed temporary file until `close` writes the
+tables sorted by source. A batch of thousands of forms so needs no more memory than
+a batch of ten.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-import json
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
+from engine import xlsx
 from engine.atomic import open_atomic
 from engine.spec.flat import flatten_record
+from engine.spec.memo import per_object
 from engine.spec.model import Template
 from engine.spec.slots import template_slots
 
@@ -39,6 +40,7 @@ def _cell(value: Any) -> str | int:
     return str(value)
 
 
+@per_object
 def _header(template: Template) -> tuple[list[str], list[str]]:
     paths = [slot.path for slot in template_slots(template)]
     return [*META_COLUMNS, *paths], paths
@@ -68,6 +70,35 @@ def _error_rows(record: dict[str, Any]) -> list[list[Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class TableLine:
+    """One record's lines of every table, encoded where the record was read."""
+
+    csv: bytes
+    # The record's row of the records sheet and its rows of the errors sheet.
+    row: bytes
+    error_rows: bytes
+    error_count: int
+
+
+def _csv_line(values: list[Any]) -> bytes:
+    text = io.StringIO()
+    csv.writer(text).writerow(values)
+    return text.getvalue().encode("utf-8")
+
+
+def table_line(template: Template, record: dict[str, Any]) -> TableLine:
+    """Return the lines of a record in the CSV, the records sheet and the errors sheet."""
+    values = _row(_header(template)[1], template, record)
+    errors = _error_rows(record)
+    return TableLine(
+        _csv_line(values),
+        xlsx.row_xml(values),
+        b"".join(xlsx.row_xml(error) for error in errors),
+        len(errors),
+    )
+
+
 def table_rows(
     template: Template, records: list[dict[str, Any]]
 ) -> tuple[list[str], list[list[Any]]]:
@@ -83,25 +114,30 @@ class RecordTables:
         self.template = template
         self.stem = stem
         self.formats = tuple(formats)
-        self.header, self._paths = _header(template)
-        # Rows wait as JSON lines; the index keeps (source, arrival, offset) of each.
+        self.header = _header(template)[0]
+        # Lines wait in the spool. The index keeps, for each record, the sort key
+        # (source, arrival) and where its three lines are.
         self._spool = tempfile.TemporaryFile()
-        self._index: list[tuple[str, int, int]] = []
+        self._index: list[tuple[str, int, int, int, int, int]] = []
         self._errors = 0
 
     def add(self, record: dict[str, Any]) -> None:
-        """Keep the table row and error rows of one record until `close`."""
-        line = [_row(self._paths, self.template, record), _error_rows(record)]
-        offset = self._spool.seek(0, io.SEEK_END)
-        self._spool.write(json.dumps(line, ensure_ascii=False).encode("utf-8") + b"\n")
-        self._index.append((record["source"], len(self._index), offset))
-        self._errors += len(line[1])
+        """Keep the table lines of one record until `close`."""
+        self.add_line(record["source"], table_line(self.template, record))
 
-    def _sorted(self) -> Iterable[tuple[list[Any], list[list[Any]]]]:
-        for _, _, offset in sorted(self._index):
-            self._spool.seek(offset)
-            row, errors = json.loads(self._spool.readline())
-            yield row, errors
+    def add_line(self, source: str, line: TableLine) -> None:
+        """Keep lines made by `table_line`, for instance in a worker process."""
+        offset = self._spool.seek(0, io.SEEK_END)
+        self._spool.write(line.csv + line.row + line.error_rows)
+        sizes = (len(line.csv), len(line.row), len(line.error_rows))
+        self._index.append((source, len(self._index), offset, *sizes))
+        self._errors += line.error_count
+
+    def _sorted(self, part: int) -> Iterator[bytes]:
+        """Yield one part of each record's lines (0 CSV, 1 row, 2 error rows), by source."""
+        for _, _, offset, *sizes in sorted(self._index):
+            self._spool.seek(offset + sum(sizes[:part]))
+            yield self._spool.read(sizes[part])
 
     def close(self) -> list[Path]:
         """Write the tables named in `formats`; return the paths written."""
@@ -116,47 +152,26 @@ class RecordTables:
         return written
 
     def discard(self) -> None:
-        """Delete the rows kept so far."""
+        """Delete the lines kept so far."""
         self._spool.close()
 
     def write_csv(self, path: Path) -> Path:
         """Write the rows sorted by source as CSV, in UTF-8 with a byte-order mark."""
         with open_atomic(path) as stream:
-            text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-            writer = csv.writer(text)
-            writer.writerow(self.header)
-            writer.writerows(row for row, _ in self._sorted())
-            text.flush()
-            text.detach()
+            stream.write(codecs.BOM_UTF8 + _csv_line(self.header))
+            for line in self._sorted(0):
+                stream.write(line)
         return path
 
     def write_xlsx(self, path: Path) -> Path:
         """Write a sheet of rows sorted by source and a sheet of errors."""
-        # A write-only workbook streams its rows to disk instead of holding cells.
-        book = Workbook(write_only=True)
-        sheet = _sheet(book, "records", len(self.header), 1 + len(self._index))
-        sheet.freeze_panes = "B2"
-        sheet.append(self.header)
-        for row, _ in self._sorted():
-            sheet.append(row)
-        errors = _sheet(book, "errors", len(ERROR_COLUMNS), 1 + self._errors)
-        errors.append(list(ERROR_COLUMNS))
-        for _, error_rows in self._sorted():
-            for error_row in error_rows:
-                errors.append(error_row)
+        sheets = [
+            xlsx.Sheet("records", self.header, self._sorted(1), len(self._index), "B2"),
+            xlsx.Sheet("errors", list(ERROR_COLUMNS), self._sorted(2), self._errors),
+        ]
         with open_atomic(path) as stream:
-            book.save(stream)
+            xlsx.write_workbook(stream, sheets)
         return path
-
-
-def _sheet(book: Workbook, title: str, columns: int, rows: int) -> Any:
-    """Return a write-only sheet that declares its size, as a normal sheet does."""
-    sheet = book.create_sheet(title)
-    # NOTE: openpyxl writes <dimension> only for a sheet with `calculate_dimension`,
-    # and readers such as its read-only mode take the sheet's size from it.
-    size = f"A1:{get_column_letter(columns)}{rows}"
-    sheet.calculate_dimension = lambda: size
-    return sheet
 
 
 def _tables_of(template: Template, records: list[dict[str, Any]]) -> RecordTables:

@@ -11,7 +11,9 @@ packages=(
   pdftk-java            # a PDF form filler that is not ours, for round-trip tests
   libgl1 libglib2.0-0   # opencv-python (the scan reader) loads these at import
 )
-backports=(libreoffice-writer-nogui python3-uno)  # 25.2 keeps content controls; bookworm's 7.4 destroys them
+# 25.2 keeps content controls; bookworm's 7.4 destroys them. Calc opens the XLSX
+# tables in the tests, as a clerk's spreadsheet program would.
+backports=(libreoffice-writer-nogui libreoffice-calc-nogui python3-uno)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -21,6 +23,9 @@ need_lo=0
 if ! command -v soffice >/dev/null || ! soffice --version 2>/dev/null | grep -qE "LibreOffice (2[5-9]|[3-9][0-9])\."; then
   need_lo=1
 fi
+for p in "${backports[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need_lo=1
+done
 if [ ${#missing[@]} -eq 0 ] && [ $need_lo -eq 0 ]; then
   exit 0
 fi

@@ -6,14 +6,14 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from engine.batch import WORKER_DIED, _Pool, _run
+from engine.batch import WORKER_DIED, Parsed, _Pool, _run
 
 
-def task_that_kills_its_worker(path: str, strict: bool):
+def task_that_kills_its_worker(path: str) -> Parsed:
     """Stand in for the parser: die on a file named crash, read any other."""
     if "crash" in Path(path).name:
         os._exit(1)  # what an out-of-memory kill looks like to the pool
-    return {"source": Path(path).name, "valid": True}, None, {}
+    return Parsed({"source": Path(path).name, "valid": True})
 
 
 def test_dead_worker_loses_only_its_file() -> None:
@@ -23,8 +23,7 @@ def test_dead_worker_loses_only_its_file() -> None:
 
     try:
         outcomes = {
-            o.source.name: o
-            for o in _run(pool, files, False, task_that_kills_its_worker)
+            o.source.name: o for o, _ in _run(pool, files, task_that_kills_its_worker)
         }
     finally:
         pool.executor.shutdown()
@@ -43,8 +42,7 @@ def test_foreign_executor_is_not_replaced() -> None:
 
     try:
         outcomes = {
-            o.source.name: o
-            for o in _run(pool, files, False, task_that_kills_its_worker)
+            o.source.name: o for o, _ in _run(pool, files, task_that_kills_its_worker)
         }
     finally:
         executor.shutdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import signal
@@ -98,6 +99,24 @@ def test_renamed_source_replaces_its_earlier_record(tmp_path: Path) -> None:
     assert names == ["form-0001", "renamed"]
 
 
+def test_unwritable_record_fails_only_its_file(tmp_path: Path) -> None:
+    files = good_forms(tmp_path / "in", 3)
+    output = tmp_path / "out"
+    digest = hashlib.sha256(files[1].read_bytes()).hexdigest()
+    # A folder where the record file should go makes its rename fail.
+    blocked = output / "records" / f"{files[1].stem}.{digest[:12]}.json"
+    blocked.mkdir(parents=True)
+
+    outcomes = {o.source.name: o for o in in_threads(files, output)}
+
+    failure = outcomes[files[1].name].failure
+    assert failure is not None
+    assert failure.startswith(f"{files[1]}: could not write its record {blocked}")
+    assert outcomes[files[0].name].status == "valid"
+    assert outcomes[files[2].name].status == "valid"
+    assert len(list((output / "records").glob("*.json"))) == 3  # two and the folder
+
+
 def assert_outputs_whole(output: Path) -> int:
     """Check every output file opens; return how many records there are."""
     records = 0
@@ -151,6 +170,7 @@ def test_kill_during_a_batch_leaves_every_output_whole(tmp_path: Path) -> None:
     assert 50 <= assert_outputs_whole(output) < 1520
     assert dangan_parse(folder, output).wait(timeout=300) == 0
     assert assert_outputs_whole(output) == 1520
+    assert list(output.rglob("*.part")) == []
     book = openpyxl.load_workbook(output / "hostile-form-v1.xlsx", read_only=True)
     assert book["records"].max_row == 1 + 1520
     book.close()

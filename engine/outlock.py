@@ -1,0 +1,61 @@
+"""One batch at a time per output folder, and no temporary files left from a killed one.
+
+`engine.atomic` writes each file as a hidden `.NAME.XXXX.part` beside it and renames
+it when whole. A batch killed mid-write leaves its `.part` files behind. While a
+batch holds the folder's lock no other batch writes there, so any `.part` file found
+then is a leftover and is removed.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from engine.errors import DanganError
+
+logger = logging.getLogger(__name__)
+
+LOCK_NAME = ".dangan.lock"
+
+
+class OutputBusyError(DanganError):
+    """Another batch is writing to the same output folder."""
+
+
+@contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """Hold the lock of `output` for the block; raise OutputBusyError if it is taken.
+
+    The lock is an flock on a hidden file, so the system releases it when its
+    holder dies, however it dies.
+    """
+    output.mkdir(parents=True, exist_ok=True)
+    with open(output / LOCK_NAME, "a+b") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            raise OutputBusyError(
+                f"{output}: another `dangan parse` is writing to this folder; wait "
+                "for it to finish or choose another folder with --output"
+            ) from None
+        try:
+            _remove_leftovers(output)
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Remove the temporary files of a batch that was killed while writing."""
+    # The folders a batch writes into: tables, records and review images.
+    folders = [output, output / "records", *output.glob("records/*.review")]
+    for folder in folders:
+        for part in folder.glob(".*.part"):
+            logger.info("removing %s, left by a batch that was stopped", part)
+            part.unlink(missing_ok=True)
