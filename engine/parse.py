@@ -149,12 +149,10 @@ def read_form(data: bytes, source: Path) -> FormReading:
             f"the file is {len(data) / 1e6:.0f} MB; a returned form is never larger "
             f"than {MAX_FILE_BYTES // 1_000_000} MB, so this is not one of our forms",
         )
-    from engine.paper.detect import is_scan
+    from engine.paper.images import is_image
 
-    if is_scan(data):
-        from engine.paper.read import read_scan
-
-        return read_scan(data, source)
+    if is_image(data):
+        return _read_scan(data, source)
     try:
         kind = detect_format(data)
     except ValueError:
@@ -175,9 +173,21 @@ def read_form(data: bytes, source: Path) -> FormReading:
         from engine.word.parse import read_docx
 
         return read_docx(data, source)
-    from engine.pdf.parse import read_pdf
+    from engine.paper.detect import is_scanned_pdf
+    from engine.pdf.parse import open_pdf, read_pdf
 
-    return read_pdf(data, source)
+    # One reader serves both questions: pypdf parses a PDF's object stream whole
+    # on first use, about as long as reading every field takes.
+    reader = open_pdf(data, source)
+    if is_scanned_pdf(reader):
+        return _read_scan(data, source)
+    return read_pdf(data, source, reader)
+
+
+def _read_scan(data: bytes, source: Path) -> FormReading:
+    from engine.paper.read import read_scan
+
+    return read_scan(data, source)
 
 
 def _template_for(catalog: Catalog, reading: FormReading, source: Path) -> Template:

@@ -23,6 +23,18 @@ PAPER_KEY = "/DanganPaper"
 FORM_IDENTITY_KEY = "/DanganTemplate"
 
 
+# Exceptions pypdf raises, even with strict=False, on a damaged file.
+_READ_ERRORS = (
+    PdfReadError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    RecursionError,
+    OSError,
+)
+
+
 def _has_images(reader: PdfReader) -> bool:
     for page in reader.pages:
         resources = page.get("/Resources")
@@ -45,6 +57,14 @@ def is_scan(data: bytes) -> bool:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             return False
+    except _READ_ERRORS:
+        return False
+    return is_scanned_pdf(reader)
+
+
+def is_scanned_pdf(reader: PdfReader) -> bool:
+    """Return whether an opened PDF is a scan: our paper form, or images and no fields."""
+    try:
         info = reader.trailer.get("/Info")
         info = info.get_object() if info is not None else {}
         if PAPER_KEY in info:
@@ -52,14 +72,6 @@ def is_scan(data: bytes) -> bool:
         if "/AcroForm" in reader.trailer["/Root"] or FORM_IDENTITY_KEY in info:
             return False
         return _has_images(reader)
-    except (
-        PdfReadError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        RecursionError,
-        OSError,
-    ):
+    except _READ_ERRORS:
         # The fillable-PDF reader names what is wrong with a damaged file.
         return False

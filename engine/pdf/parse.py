@@ -49,7 +49,8 @@ def _failure(error: Exception) -> str:
     return scrub(f"{type(error).__name__}: {error}")
 
 
-def _open(data: bytes, source: Path) -> PdfReader:
+def open_pdf(data: bytes, source: Path) -> PdfReader:
+    """Open a PDF for reading, or raise FormFileError naming what is wrong with it."""
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -114,9 +115,13 @@ def _value(kind: str, value: Any) -> Any:
     return value
 
 
-def read_pdf(data: bytes, source: Path) -> FormReading:
-    """Return the template identity and every field's value of a PDF form."""
-    reader = _open(data, source)
+def read_pdf(data: bytes, source: Path, reader: PdfReader | None = None) -> FormReading:
+    """Return the template identity and every field's value of a PDF form.
+
+    `reader` is the same file already opened by `open_pdf`, to save a second parse.
+    """
+    if reader is None:
+        reader = open_pdf(data, source)
     try:
         return _read(reader, source)
     except FieldTreeError as error:
