@@ -421,8 +421,9 @@ def _print_summary(outcomes: list[Any], output: Path) -> None:
             detail = "; ".join(
                 f"{e['path']}: {e['message']}" for e in record["errors"][:3]
             )
-            if len(record["errors"]) > 3:
-                detail += f" (+{len(record['errors']) - 3} more)"
+            count = record.get("error_count", len(record["errors"]))
+            if count > 3:
+                detail += f" (+{count - 3} more)"
         table.add_row(str(outcome.source), template, outcome.status, detail)
     console.print(table)
     # Each unreadable file again on one unwrapped line, so the reason can be searched.

@@ -74,6 +74,8 @@ def _error_rows(record: dict[str, Any]) -> list[list[Any]]:
 class TableLine:
     """One record's lines of every table, encoded where the record was read."""
 
+    # The record's source: the tables list records in its order.
+    source: str
     csv: bytes
     # The record's row of the records sheet and its rows of the errors sheet.
     row: bytes
@@ -92,6 +94,7 @@ def table_line(template: Template, record: dict[str, Any]) -> TableLine:
     values = _row(_header(template)[1], template, record)
     errors = _error_rows(record)
     return TableLine(
+        record["source"],
         _csv_line(values),
         xlsx.row_xml(values),
         b"".join(xlsx.row_xml(error) for error in errors),
@@ -118,23 +121,28 @@ class RecordTables:
         # Lines wait in the spool. The index keeps, for each record, the sort key
         # (source, arrival) and where its three lines are.
         self._spool = tempfile.TemporaryFile()
+        self._spool_size = 0
         self._index: list[tuple[str, int, int, int, int, int]] = []
         self._errors = 0
 
     def add(self, record: dict[str, Any]) -> None:
         """Keep the table lines of one record until `close`."""
-        self.add_line(record["source"], table_line(self.template, record))
+        self.add_line(table_line(self.template, record))
 
-    def add_line(self, source: str, line: TableLine) -> None:
+    def add_line(self, line: TableLine) -> None:
         """Keep lines made by `table_line`, for instance in a worker process."""
-        offset = self._spool.seek(0, io.SEEK_END)
+        # The offset is counted rather than asked of the file: a seek flushes its
+        # buffer, a system call for every record.
+        offset = self._spool_size
         self._spool.write(line.csv + line.row + line.error_rows)
         sizes = (len(line.csv), len(line.row), len(line.error_rows))
-        self._index.append((source, len(self._index), offset, *sizes))
+        self._index.append((line.source, len(self._index), offset, *sizes))
+        self._spool_size += sum(sizes)
         self._errors += line.error_count
 
     def _sorted(self, part: int) -> Iterator[bytes]:
         """Yield one part of each record's lines (0 CSV, 1 row, 2 error rows), by source."""
+        self._spool.flush()
         for _, _, offset, *sizes in sorted(self._index):
             self._spool.seek(offset + sum(sizes[:part]))
             yield self._spool.read(sizes[part])

@@ -15,9 +15,9 @@ from typing import Any
 
 from engine.errors import FieldProblem, FormFileError, TemplateNotFoundError
 from engine.reading import FormReading
-from engine.records import validate_record
-from engine.spec.flat import unflatten_record
+from engine.records import validate_flat
 from engine.spec.loader import Catalog
+from engine.spec.memo import per_object
 from engine.spec.model import Template
 from engine.spec.slots import Slot, option_path, template_slots
 
@@ -149,7 +149,7 @@ def read_form(data: bytes, source: Path) -> FormReading:
             f"the file is {len(data) / 1e6:.0f} MB; a returned form is never larger "
             f"than {MAX_FILE_BYTES // 1_000_000} MB, so this is not one of our forms",
         )
-    from engine.paper.images import is_image
+    from engine.paper.detect import is_image
 
     if is_image(data):
         return _read_scan(data, source)
@@ -251,15 +251,16 @@ def _assemble(slot: Slot, values: dict[str, Any]) -> tuple[bool, Any, str | None
     return False, None, None
 
 
-def _known_names(slots: list[Slot]) -> set[str]:
+@per_object
+def _known_names(template: Template) -> frozenset[str]:
     """Return every name a form may carry: slot paths and their option boxes."""
     names = set()
-    for slot in slots:
+    for slot in template_slots(template):
         names.add(slot.path)
         if slot.part is None and slot.value_type in BOX_KEYS:
             keys = BOX_KEYS[slot.value_type] or [o.key for o in slot.field.options]  # type: ignore[attr-defined]
             names.update(option_path(slot.path, key) for key in keys)
-    return names
+    return frozenset(names)
 
 
 def record_from_reading(
@@ -284,7 +285,7 @@ def record_from_reading(
             continue
         flat[slot.path] = raw
 
-    undeclared = sorted(set(reading.values) - _known_names(slots))
+    undeclared = sorted(set(reading.values) - _known_names(template))
     if undeclared:
         shown = ", ".join(undeclared[:10]) + (" ..." if len(undeclared) > 10 else "")
         reading.notes.append(
@@ -310,8 +311,7 @@ def record_from_reading(
     if strict and reading.notes:
         raise StrictParseError(source, "; ".join(reading.notes))
 
-    nested = unflatten_record(template, flat)
-    report = validate_record(template, nested)
+    report = validate_flat(template, flat)
     return ParsedRecord(
         source=source,
         sha256=sha256,

@@ -160,9 +160,33 @@ def validate_record(template: Template, values: Any) -> RecordReport:
     problems = _unknown_keys(template, values)
     shape = _expanded_template(template, values)
     flat = flatten_record(shape, values if isinstance(values, dict) else {})
+    canonical, raw_kept, slot_problems = _validate_slots(shape, flat)
+    nested = unflatten_record(shape, canonical)
+    problems += slot_problems + _stamp_consents(shape, nested, values)
+    return RecordReport(template.id, template.version, nested, raw_kept, problems)
+
+
+def validate_flat(template: Template, flat: dict[str, Any]) -> RecordReport:
+    """Validate values keyed by slot path, as a form reader finds them.
+
+    The same checks as `validate_record` without its passes that a reader's values
+    never need: a form has no undeclared keys and no more table rows than its
+    template, so its values skip being nested and flattened again.
+    """
+    canonical, raw_kept, problems = _validate_slots(template, flat)
+    nested = unflatten_record(template, canonical)
+    problems += _stamp_consents(template, nested, None)
+    return RecordReport(template.id, template.version, nested, raw_kept, problems)
+
+
+def _validate_slots(
+    shape: Template, flat: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], list[FieldProblem]]:
+    """Convert every slot's value; return canonical values, raw input kept, problems."""
     used_rows = _rows_in_use(shape, flat)
     canonical: dict[str, Any] = {}
     raw_kept: dict[str, Any] = {}
+    problems: list[FieldProblem] = []
     for slot in template_slots(shape):
         raw = flat.get(slot.path)
         if is_empty(raw):
@@ -178,9 +202,7 @@ def validate_record(template: Template, values: Any) -> RecordReport:
             continue
         if slot.value_type in NORMALISED_TYPES and raw != canonical[slot.path]:
             raw_kept[slot.path] = raw
-    nested = unflatten_record(shape, canonical)
-    problems.extend(_stamp_consents(shape, nested, values))
-    return RecordReport(template.id, template.version, nested, raw_kept, problems)
+    return canonical, raw_kept, problems
 
 
 def _message(slot: Slot, problem: ValueProblem, raw: Any) -> str:

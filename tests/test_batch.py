@@ -6,14 +6,16 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from engine.batch import WORKER_DIED, Parsed, _Pool, _run
+import pytest
+
+from engine.batch import IN_FLIGHT, WORKER_DIED, Parsed, _Pool, _run
 
 
-def task_that_kills_its_worker(path: str) -> Parsed:
+def task_that_kills_its_worker(paths: list[str]) -> list[Parsed]:
     """Stand in for the parser: die on a file named crash, read any other."""
-    if "crash" in Path(path).name:
+    if any("crash" in Path(path).name for path in paths):
         os._exit(1)  # what an out-of-memory kill looks like to the pool
-    return Parsed({"source": Path(path).name, "valid": True})
+    return [Parsed({"source": Path(path).name, "valid": True}) for path in paths]
 
 
 def test_dead_worker_loses_only_its_file() -> None:
@@ -49,3 +51,23 @@ def test_foreign_executor_is_not_replaced() -> None:
 
     assert outcomes["crash.docx"].failure == f"crash.docx: {WORKER_DIED}"
     assert outcomes["form.docx"].failure is not None
+
+
+@pytest.mark.parametrize("chunk", [1, 4])
+def test_dead_worker_spares_files_not_yet_sent(chunk: int) -> None:
+    files = [Path(f"form-{i}.docx") for i in range(3 * IN_FLIGHT * chunk)]
+    files.insert(2, Path("crash.docx"))
+    pool = _Pool(ProcessPoolExecutor(2), restart=lambda: ProcessPoolExecutor(2))
+
+    try:
+        outcomes = {
+            o.source.name: o
+            for o, _ in _run(pool, files, task_that_kills_its_worker, chunk)
+        }
+    finally:
+        pool.executor.shutdown()
+
+    assert len(outcomes) == len(files)
+    assert outcomes["crash.docx"].failure == f"crash.docx: {WORKER_DIED}"
+    failed = [name for name, o in outcomes.items() if o.failure is not None]
+    assert failed == ["crash.docx"]

@@ -117,6 +117,7 @@ def test_parse_batch_without_records_keeps_summaries(tmp_path: Path) -> None:
     assert outcome.record is not None
     assert "values" not in outcome.record
     assert outcome.record["errors"] == []
+    assert outcome.record["error_count"] == 0
     (record_file,) = (tmp_path / "out" / "records").glob("*.json")
     assert json.loads(record_file.read_text(encoding="utf-8"))["values"] == values
     assert len(_csv_rows(tmp_path / "out" / "beauty-client-v1.csv")) == 2

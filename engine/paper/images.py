@@ -15,12 +15,6 @@ from engine.errors import FormFileError
 PDF_DPI = 200
 # A page larger than this many pixels is not a scan of an A4 form (600 dpi is 35 M).
 MAX_PIXELS = 60_000_000
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
-
-
-def is_image(data: bytes) -> bool:
-    """Return whether the bytes start like a PNG, JPEG or TIFF file."""
-    return data.startswith(IMAGE_MAGIC)
 
 
 def _grey(image: Image.Image) -> np.ndarray:

@@ -24,7 +24,8 @@ from engine.paper.boxes import (
     snapshot,
     text_ink,
 )
-from engine.paper.images import image_pages, is_image, pdf_pages
+from engine.paper.detect import is_image
+from engine.paper.images import image_pages, pdf_pages
 from engine.paper.layout import BoxPlace, PaperLayout, blank_layout
 from engine.paper.ocr import read_texts
 from engine.reading import FormIdentity, FormReading

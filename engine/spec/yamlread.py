@@ -93,8 +93,9 @@ class _Builder:
                 for i, item in enumerate(node.value)
             ]
         assert isinstance(node, yaml.ScalarNode)
+        # A plain scalar has style None from PyYAML's parser and "" from libyaml's.
         if (
-            node.style is None
+            not node.style
             and node.value in _NULLS
             and node.tag != "tag:yaml.org,2002:str"
         ):
@@ -203,6 +204,25 @@ def _too_deep_issue(text: str) -> DeclarationIssue:
     return DeclarationIssue(1, 1, "", _too_deep_message())
 
 
+# libyaml's parser, where PyYAML was built with it: it composes the industry pack
+# about four times faster than the pure-Python one.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """Compose a YAML document, with libyaml when it is there.
+
+    A document libyaml rejects is composed again by the pure-Python parser, whose
+    error messages and marks the declaration errors quote.
+    """
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def read_yaml(text: str) -> ReadResult:
     """Read one YAML document into plain data; problems go to `issues`, never raise."""
     result = ReadResult(data=None)
@@ -213,7 +233,7 @@ def read_yaml(text: str) -> ReadResult:
     if result.issues:
         return result
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except RecursionError:
         # PyYAML composes nested collections recursively; find where it got too deep.
         result.issues.append(_too_deep_issue(text))

@@ -62,7 +62,7 @@ def read_docx(data: bytes, source: Path) -> FormReading:
     identity = _identity(package, saved_by)
     values: dict[str, object] = {}
     notes: list[str] = []
-    roots = [package.xml(part) for part in package.story_parts()]
+    roots = package.control_roots()
     for root in roots:
         for control in read_controls(root):
             if control.tag in values:

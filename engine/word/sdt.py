@@ -8,8 +8,7 @@ from its glyph, which other editors replace with symbols of their own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -26,10 +25,11 @@ def _w14(name: str) -> str:
     return f"{{{W14}}}{name}"
 
 
-@dataclass(frozen=True)
-class ControlValue:
+class ControlValue(NamedTuple):
     """One tagged control: its kind and its value (None when it shows a placeholder)."""
 
+    # A named tuple rather than a frozen dataclass: a form has hundreds of controls,
+    # and a frozen dataclass costs about a microsecond more to build each.
     tag: str
     kind: str
     value: Any
@@ -41,6 +41,7 @@ _TAG, _VAL, _DATE, _PLACEHOLDER = _w("tag"), _w("val"), _w("date"), _w("showingP
 _CHECKBOX, _CHECKED, _VAL14 = _w14("checkbox"), _w14("checked"), _w14("val")
 _T, _BR, _CR, _TAB, _P = _w("t"), _w("br"), _w("cr"), _w("tab"), _w("p")
 _LISTS = (_w("dropDownList"), _w("comboBox"))
+_FULL_DATE = _w("fullDate")
 
 
 def _flag(element: etree._Element | None, attribute: str) -> bool | None:
@@ -54,7 +55,9 @@ def _flag(element: etree._Element | None, attribute: str) -> bool | None:
 def _text(content: etree._Element) -> str:
     """Return the visible text of a control's content, line breaks as `\\n`."""
     parts: list[str] = []
-    for node in content.iter(_T, _BR, _CR, _TAB, _P, _w("delText")):
+    # One unfiltered walk: lxml sets up a tag filter on every call, which cost
+    # more than visiting the few elements of a control's content.
+    for node in content.iter():
         tag = node.tag
         if tag == _T:
             parts.append(node.text or "")
@@ -68,20 +71,39 @@ def _text(content: etree._Element) -> str:
     return "".join(parts)
 
 
-def _list_value(list_element: etree._Element, shown: str) -> str:
+def _shown(content: etree._Element | None) -> str:
+    return _text(content) if content is not None else ""
+
+
+def _list_value(list_element: etree._Element, content: etree._Element | None) -> str:
     """Return the item value of a dropdown: its last value, or the shown item's value."""
     last = list_element.get(_w("lastValue"))
     if last:
         return last
+    shown = _shown(content)
     for item in list_element.findall(_w("listItem")):
         if item.get(_w("displayText")) == shown:
             return item.get(_w("value")) or shown
     return shown
 
 
+def _first_child(element: etree._Element, tag: str) -> etree._Element | None:
+    for child in element:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def read_control(sdt: etree._Element) -> ControlValue | None:
     """Return a control's tag, kind and value; None for a control without a tag."""
-    properties = sdt.find(_SDT_PR)
+    # The children are walked rather than searched with `find`, which goes through
+    # lxml's path parser and cost more than the rest of reading a control.
+    properties = content = None
+    for child in sdt:
+        if child.tag == _SDT_PR and properties is None:
+            properties = child
+        elif child.tag == _SDT_CONTENT and content is None:
+            content = child
     if properties is None:
         return None
     # One pass over the properties instead of a search per kind; the first
@@ -95,23 +117,26 @@ def read_control(sdt: etree._Element) -> ControlValue | None:
         return None
     checkbox = found.get(_CHECKBOX)
     if checkbox is not None:
-        checked = _flag(checkbox.find(_CHECKED), _VAL14)
+        checked = _flag(_first_child(checkbox, _CHECKED), _VAL14)
         return ControlValue(tag, "checkbox", bool(checked))
+    # The shown text is read only when it is the value: a control still showing
+    # its placeholder has none, and a date keeps its value in an attribute.
     placeholder = _flag(found.get(_PLACEHOLDER), _VAL)
-    content = sdt.find(_SDT_CONTENT)
-    shown = _text(content) if content is not None else ""
     date = found.get(_DATE)
     if date is not None:
         if placeholder:
             return ControlValue(tag, "date", None)
-        full = date.get(_w("fullDate"))
-        return ControlValue(tag, "date", full.split("T")[0] if full else shown)
+        full = date.get(_FULL_DATE)
+        if full:
+            return ControlValue(tag, "date", full.split("T")[0])
+        return ControlValue(tag, "date", _shown(content))
     for kind in _LISTS:
         list_element = found.get(kind)
         if list_element is not None:
-            value = None if placeholder else _list_value(list_element, shown)
-            return ControlValue(tag, "dropdown", value)
-    return ControlValue(tag, "text", None if placeholder else shown)
+            if placeholder:
+                return ControlValue(tag, "dropdown", None)
+            return ControlValue(tag, "dropdown", _list_value(list_element, content))
+    return ControlValue(tag, "text", None if placeholder else _shown(content))
 
 
 def read_legacy_checkboxes(root: etree._Element) -> list[ControlValue]:
