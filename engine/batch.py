@@ -226,13 +226,12 @@ def _parse_locked(
         executor = restart()
     pool = _Pool(executor, restart)
     outcomes: list[FileOutcome] = []
-    written: set[Path] = set()
+    written: set[str] = set()
     try:
         task = partial(_parse_chunk, job)
         for outcome, line in _run(pool, files, task, _chunk_size(len(files), count)):
             if outcome.record_file is not None:
-                written.add(outcome.record_file)
-                _drop_renamed(outcome.record_file, written, earlier)
+                _note_written(outcome.record_file, written, earlier)
             if outcome.record is not None and line is not None:
                 tables.add_line(outcome.record, line)
             outcomes.append(outcome)
@@ -245,6 +244,7 @@ def _parse_locked(
         if owned:
             pool.executor.shutdown(cancel_futures=True)
     tables.close()
+    _drop_renamed(written, earlier)
     if records is not None:
         flush_to_disk()
     outcomes.sort(key=lambda o: str(o.source))
@@ -278,19 +278,35 @@ def _earlier_records(folder: Path) -> dict[str, list[Path]]:
     return found
 
 
-def _drop_renamed(
-    target: Path, written: set[Path], earlier: dict[str, list[Path]]
+def _sha_prefix(record_file: Path) -> str:
+    # The name ends in the first 12 digits of the source's SHA-256 (record_file_name).
+    return record_file.stem.rsplit(".", 1)[-1]
+
+
+def _note_written(
+    target: Path, written: set[str], earlier: dict[str, list[Path]]
 ) -> None:
+    """Remember a record written by this batch that shares its source with an earlier one.
+
+    Only those are kept, so a first run into an empty folder remembers nothing.
+    """
+    if _sha_prefix(target) in earlier:
+        written.add(target.name)
+
+
+def _drop_renamed(written: set[str], earlier: dict[str, list[Path]]) -> None:
     """Remove records of the same source written by an earlier run under another name.
 
     A source renamed between runs would otherwise leave two records of one file.
-    The folder is listed once per batch: a listing per record made a batch of n
-    forms scan the folder n times.
+    This runs once the batch is done: workers write records in any order, and a
+    copy of a form under a second name must not lose the record just written for
+    it. The folder is listed once per batch, not once per record.
     """
-    # The name ends in the first 12 digits of the source's SHA-256 (record_file_name).
-    for other in earlier.get(target.stem.rsplit(".", 1)[-1], []):
-        if other not in written:
-            other.unlink(missing_ok=True)
+    prefixes = {_sha_prefix(Path(name)) for name in written}
+    for prefix in prefixes:
+        for other in earlier[prefix]:
+            if other.name not in written:
+                other.unlink(missing_ok=True)
 
 
 WORKER_DIED = (
