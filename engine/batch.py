@@ -40,7 +40,7 @@ _worker_catalog: Catalog | None = None
 _loaded: tuple[str, Catalog] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class FileOutcome:
     """The outcome of one file of a batch: its record, or why it failed."""
 
@@ -175,8 +175,8 @@ def parse_batch(
     """Parse `files` and write the outputs under `output`; return one outcome a file.
 
     With `keep_records` False, each outcome's record keeps only its summary
-    (template, version, valid, the first errors and `error_count`), so memory stays
-    flat however many files the batch has.
+    (template, version, valid, the first errors and `error_count`) and no
+    `record_file`, so memory stays flat however many files the batch has.
     A given `executor` must run `_init_worker` in each of its workers.
     """
     with output_lock(output):
@@ -234,9 +234,13 @@ def _parse_locked(
                 _note_written(outcome.record_file, written, earlier)
             if outcome.record is not None and line is not None:
                 tables.add_line(outcome.record, line)
-            outcomes.append(outcome)
             if on_done:
                 on_done(outcome)
+            if not keep_records:
+                # Kept for every form of the batch, the record file's path is
+                # a few hundred bytes nobody reads again.
+                outcome.record_file = None
+            outcomes.append(outcome)
     except BaseException:
         tables.discard()
         raise
