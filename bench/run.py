@@ -56,7 +56,7 @@ class Rounds:
     pdf_parse: int = 10
     batch_small: int = 200
     batch_large: int = 2000
-    batch_rounds: int = 2
+    batch_rounds: int = 3
 
 
 QUICK = Rounds(3, 1, 3, 2, 20, 60, 1)
@@ -350,9 +350,11 @@ def batch(root: Path, rounds: Rounds, report: Report) -> None:
     try:
         make_forms(root, folder, rounds.batch_large)
         runs: dict[tuple[int, int], list[dict]] = {}
-        for _ in range(rounds.batch_rounds):
+        for index in range(rounds.batch_rounds):
             for count in (rounds.batch_small, rounds.batch_large):
-                for workers in (1, 2):
+                # Alternate which runs first, so that a neighbour's load on the
+                # shared machine does not always fall on the same one.
+                for workers in (1, 2) if index % 2 == 0 else (2, 1):
                     result = run_batch(root, folder, count, workers)
                     runs.setdefault((count, workers), []).append(result)
     finally:
@@ -418,6 +420,7 @@ def paper(report: Report, templates: tuple[str, ...] | None) -> None:
         report.table("Paper forms", ["figure", "value"], rows)
         return
     chosen = templates or paper_bench.TEMPLATES
+    results = paper_bench.run(tuple(chosen))
     rows = [
         [
             row["font"],
@@ -429,7 +432,7 @@ def paper(report: Report, templates: tuple[str, ...] | None) -> None:
             str(row["wrong_values"]),
             str(row["wrong_unflagged"]),
         ]
-        for row in paper_bench.run(tuple(chosen))
+        for row in results
     ]
     report.table(
         f"Paper forms: synthetic scans of {', '.join(chosen)} (bench/paper.py)",
@@ -437,6 +440,13 @@ def paper(report: Report, templates: tuple[str, ...] | None) -> None:
         + ["box errors", "wrong values", "wrong and not flagged"],
         rows,
     )
+    at_200 = [row["pages_per_minute"] for row in results if row["dpi"] == 200]
+    if at_200:
+        report.target(
+            "Paper ≥ 200 pages a minute at 200 dpi, 2 cores",
+            f"slowest {min(at_200):.0f} pages a minute",
+            min(at_200) >= 200,
+        )
 
 
 def machine() -> list[str]:
