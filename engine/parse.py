@@ -274,9 +274,14 @@ def record_from_reading(
     flat: dict[str, Any] = {}
     problems: list[FieldProblem] = []
     missing: list[str] = []
-    slots = list(template_slots(template))
+    slots = tuple(template_slots(template))
+    values = reading.values
     for slot in slots:
-        found, raw, problem = _assemble(slot, reading.values)
+        # Most slots are one control or field each, found by their path.
+        if slot.path in values:
+            flat[slot.path] = values[slot.path]
+            continue
+        found, raw, problem = _assemble(slot, values)
         if not found:
             missing.append(slot.path)
             continue

@@ -9,14 +9,17 @@ record; its JSON Schema describes canonical records.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 from engine.errors import FieldProblem, RecordError
 from engine.fields.convert import CONVERTERS, NORMALISED_TYPES, convert_line, is_empty
 from engine.fields.problem import ValueProblem
 from engine.privacy import is_sensitive, masked_message
 from engine.spec.flat import flatten_record, unflatten_record
+from engine.spec.memo import per_object
 from engine.spec.model import (
     GroupSection,
     NoticeField,
@@ -187,22 +190,62 @@ def _validate_slots(
     canonical: dict[str, Any] = {}
     raw_kept: dict[str, Any] = {}
     problems: list[FieldProblem] = []
-    for slot in template_slots(shape):
-        raw = flat.get(slot.path)
+    for check in _checks(shape):
+        path = check.slot.path
+        raw = flat.get(path)
         if is_empty(raw):
-            canonical[slot.path] = None
-            if slot.field.required and _row_applies(slot, used_rows):
-                problems.append(FieldProblem(slot.path, REQUIRED_MESSAGE, raw))
+            canonical[path] = None
+            if check.required and (check.row is None or check.row in used_rows):
+                problems.append(FieldProblem(path, REQUIRED_MESSAGE, raw))
             continue
         try:
-            canonical[slot.path] = convert_slot(slot, raw)
+            value = check.convert(raw)
         except ValueProblem as problem:
-            canonical[slot.path] = None
-            problems.append(FieldProblem(slot.path, _message(slot, problem, raw), raw))
+            canonical[path] = None
+            problems.append(FieldProblem(path, _message(check.slot, problem, raw), raw))
             continue
-        if slot.value_type in NORMALISED_TYPES and raw != canonical[slot.path]:
-            raw_kept[slot.path] = raw
+        canonical[path] = value
+        if check.normalised and raw != value:
+            raw_kept[path] = raw
     return canonical, raw_kept, problems
+
+
+class _Check(NamedTuple):
+    """The facts validating one slot needs, gathered once per template."""
+
+    slot: Slot
+    required: bool
+    # (section id, row) of a slot in a table or group: required only if the row is used.
+    row: tuple[str, int] | None
+    convert: Callable[[Any], Any]
+    # Whether the raw input is kept beside a canonical value that differs from it.
+    normalised: bool
+
+
+def _converter(slot: Slot) -> Callable[[Any], Any]:
+    """Return the function that converts a raw value of `slot`, as `convert_slot` does."""
+    if slot.part in ("name", "signer", "other"):
+        return convert_line
+    return partial(CONVERTERS[slot.value_type], slot.field)
+
+
+@per_object
+def _checks(template: Template) -> tuple[_Check, ...]:
+    # Reading a form validates every slot. Going through each slot's pydantic
+    # field for the same facts again per form touched memory all over the heap.
+    checks = []
+    for slot in template_slots(template):
+        row = None if slot.index is None else (slot.section.id, slot.index)
+        checks.append(
+            _Check(
+                slot,
+                bool(slot.field.required),
+                row,
+                _converter(slot),
+                slot.value_type in NORMALISED_TYPES,
+            )
+        )
+    return tuple(checks)
 
 
 def _message(slot: Slot, problem: ValueProblem, raw: Any) -> str:
@@ -213,11 +256,16 @@ def _message(slot: Slot, problem: ValueProblem, raw: Any) -> str:
     return masked_message(str(problem), raw) if is_sensitive(slot) else str(problem)
 
 
-def _row_applies(slot: Slot, used_rows: set[tuple[str, int]]) -> bool:
-    """Return True when a required slot applies: always, or in a row with any value."""
-    if slot.index is None:
-        return True
-    return (slot.section.id, slot.index) in used_rows
+@per_object
+def _consents(template: Template) -> tuple[tuple[Any, NoticeField, str], ...]:
+    """Return each consent notice of a template: its section, field and fingerprint."""
+    return tuple(
+        (section, field_, field_.text_fingerprint)
+        for section in template.sections
+        if not isinstance(section, TableSection | GroupSection)
+        for field_ in section.fields
+        if isinstance(field_, NoticeField) and field_.consent
+    )
 
 
 def _stamp_consents(
@@ -225,35 +273,30 @@ def _stamp_consents(
 ) -> list[FieldProblem]:
     """Put the fingerprint of the wording shown into every consent that was signed."""
     problems = []
-    for section in template.sections:
-        if isinstance(section, TableSection | GroupSection):
-            continue
-        for field_ in section.fields:
-            if not (isinstance(field_, NoticeField) and field_.consent):
-                continue
-            consent = nested[section.id].get(field_.key) or {}
-            given_value = (
-                (given.get(section.id) or {}).get(field_.key)
-                if isinstance(given, dict) and isinstance(given.get(section.id), dict)
-                else None
-            )
-            given_print = (
-                given_value.get("text_fingerprint")
-                if isinstance(given_value, dict)
-                else None
-            )
-            signed = not is_empty(consent.get("signer")) or not is_empty(
-                consent.get("date")
-            )
-            consent["text_fingerprint"] = field_.text_fingerprint if signed else None
-            nested[section.id][field_.key] = consent
-            if signed and given_print and given_print != field_.text_fingerprint:
-                path = f"{section.id}.{field_.key}.text_fingerprint"
-                problems.append(
-                    FieldProblem(
-                        path,
-                        "同意书文字与签署时的版本不同 (the consent was signed for different wording than this template shows)",
-                        given_print,
-                    )
+    for section, field_, fingerprint in _consents(template):
+        consent = nested[section.id].get(field_.key) or {}
+        given_value = (
+            (given.get(section.id) or {}).get(field_.key)
+            if isinstance(given, dict) and isinstance(given.get(section.id), dict)
+            else None
+        )
+        given_print = (
+            given_value.get("text_fingerprint")
+            if isinstance(given_value, dict)
+            else None
+        )
+        signed = not is_empty(consent.get("signer")) or not is_empty(
+            consent.get("date")
+        )
+        consent["text_fingerprint"] = fingerprint if signed else None
+        nested[section.id][field_.key] = consent
+        if signed and given_print and given_print != fingerprint:
+            path = f"{section.id}.{field_.key}.text_fingerprint"
+            problems.append(
+                FieldProblem(
+                    path,
+                    "同意书文字与签署时的版本不同 (the consent was signed for different wording than this template shows)",
+                    given_print,
                 )
+            )
     return problems
