@@ -65,10 +65,14 @@ def find_qr(image: np.ndarray) -> tuple[PagePayload, np.ndarray] | None:
     """
     height, width = image.shape
     cut_h, cut_w = int(height * 0.35), int(width * 0.35)
+    # The QR code is printed at the bottom left (marks.QR_LEFT, QR_TOP), so that
+    # corner goes first, then the top right, where an upside-down page has it. A
+    # corner without the code costs two detectors' failed searches, 10 to 20 % of
+    # reading a page when the top left went first.
     regions = [
-        (0, 0),
         (height - cut_h, 0),
         (0, width - cut_w),
+        (0, 0),
         (height - cut_h, width - cut_w),
     ]
     for top, left in regions:
