@@ -10,9 +10,11 @@ adding a duplicate.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -26,7 +28,7 @@ from typing import Any
 from engine.atomic import flush_to_disk, write_bytes_atomic, write_text_atomic
 from engine.errors import DanganError
 from engine.exports import RecordTables, TableLine, table_line
-from engine.outlock import output_lock
+from engine.outlock import drop_inherited_lock, output_lock
 from engine.privacy import scrub
 from engine.spec.loader import Catalog
 
@@ -35,9 +37,11 @@ logger = logging.getLogger(__name__)
 # Scans of paper forms come as images too (engine.paper).
 FORM_SUFFIXES = (".docx", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 _worker_catalog: Catalog | None = None
+# prctl's option for the signal a process gets when its parent dies (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
 # The catalog the main process loaded, by its root. Workers started by fork find it
 # here and skip loading it again before their first form.
-_loaded: tuple[str, Catalog] | None = None
+_loaded: tuple[str, Catalog, int] | None = None
 
 
 @dataclass(slots=True)
@@ -96,17 +100,33 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 def _init_worker(root: str) -> None:
     global _worker_catalog
+    if _loaded is not None and _loaded[2] != os.getpid():
+        # A forked worker process, not a thread of the batch's own process.
+        drop_inherited_lock()
+        _die_with_parent()
     if _loaded is not None and _loaded[0] == root:
         _worker_catalog = _loaded[1]
     else:
         _worker_catalog = Catalog.load(Path(root))
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the process that started it dies.
+
+    A pool's workers otherwise wait for work forever once their parent is killed.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        logger.debug("prctl is not available; workers outlive a killed parent")
+
+
 def _load_catalog(root: Path) -> Catalog:
     """Load the catalog in the main process, where forked workers will find it."""
     global _loaded
     catalog = Catalog.load(root)
-    _loaded = (str(root), catalog)
+    _loaded = (str(root), catalog, os.getpid())
     return catalog
 
 

@@ -376,7 +376,12 @@ def parse(
     catalog = _catalog(root)
     if catalog.errors:
         raise typer.Exit(EXIT_INVALID)
-    outcomes = _parse_with_progress(files, root, output, chosen, workers, strict)
+    from engine.outlock import OutputBusyError
+
+    try:
+        outcomes = _parse_with_progress(files, root, output, chosen, workers, strict)
+    except OutputBusyError as error:
+        raise _fail(str(error), EXIT_INVALID) from None
     _print_summary(outcomes, output)
     if any(o.status != "valid" for o in outcomes):
         raise typer.Exit(EXIT_INVALID)

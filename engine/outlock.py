@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,9 @@ from engine.errors import DanganError
 logger = logging.getLogger(__name__)
 
 LOCK_NAME = ".dangan.lock"
+# The descriptor of the lock held, and the process that holds it, for forked
+# workers to close their copy.
+_held: tuple[int, int] | None = None
 
 
 class OutputBusyError(DanganError):
@@ -44,11 +48,26 @@ def output_lock(output: Path) -> Iterator[None]:
                 f"{output}: another `dangan parse` is writing to this folder; wait "
                 "for it to finish or choose another folder with --output"
             ) from None
+        global _held
+        _held = (os.getpid(), lock.fileno())
         try:
             _remove_leftovers(output)
             yield
         finally:
+            _held = None
             fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+def drop_inherited_lock() -> None:
+    """Close, in a forked worker, its copy of the lock its parent holds.
+
+    An flock lasts while any copy of its file descriptor is open. A worker that
+    outlived a killed parent kept the folder locked for every later batch.
+    """
+    global _held
+    if _held is not None and _held[0] != os.getpid():
+        os.close(_held[1])
+        _held = None
 
 
 def _remove_leftovers(output: Path) -> None:

@@ -31,8 +31,14 @@ WORKBOOK_TYPE = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 )
 STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
-# Characters XML 1.0 cannot carry, not even escaped.
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 cannot carry, not even escaped. SpreadsheetML writes them as
+# `_xHHHH_`, which LibreOffice Calc turns back into the character (tests/test_xlsx.py).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Text that already reads like such an escape: its underscore is escaped in turn, so
+# a typed "_x0041_" is not shown as "A".
+LOOKS_ESCAPED = re.compile("_(x[0-9A-Fa-f]{4}_)")
+# A lone surrogate cannot be written in UTF-8 at all.
+SURROGATE = re.compile("[\ud800-\udfff]")
 # The most characters Excel keeps in one cell (its published limit). A longer text is
 # cut here, and its record keeps it whole.
 MAX_CELL_TEXT = 32767
@@ -59,7 +65,9 @@ def cell_xml(value: Any) -> str:
         return "<c/>"
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"<c><v>{value}</v></c>"
-    text = NOT_XML.sub("\ufffd", str(value))[:MAX_CELL_TEXT]
+    text = LOOKS_ESCAPED.sub(r"_x005F_\1", str(value))
+    text = NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    text = SURROGATE.sub("\ufffd", text)[:MAX_CELL_TEXT]
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
 

@@ -17,6 +17,7 @@ ROWS = [
     ["a.docx", "张三", 35, "=1+1"],
     ["b.docx", "  李四 ", None, "第一行\n第二行"],
     ["c.docx", "王\x01五", "", 'a<b & "c"'],
+    ["d.docx", "_x0041_", 7, "_x0041__x000D_"],
 ]
 
 
@@ -40,7 +41,9 @@ def test_openpyxl_reads_every_value(tmp_path: Path) -> None:
     assert rows[0] == HEADER
     assert rows[1] == ["a.docx", "张三", 35, "=1+1"]
     assert rows[2] == ["b.docx", "  李四 ", None, "第一行\n第二行"]
-    assert rows[3] == ["c.docx", "王\ufffd五", None, 'a<b & "c"']
+    # openpyxl leaves SpreadsheetML's _xHHHH_ escapes as they are written.
+    assert rows[3] == ["c.docx", "王_x0001_五", None, 'a<b & "c"']
+    assert rows[4] == ["d.docx", "_x005F_x0041_", 7, "_x005F_x0041__x005F_x000D_"]
     assert sheet.freeze_panes == "B2"
     assert sheet["D2"].data_type == "s"
 
@@ -78,3 +81,5 @@ def test_libreoffice_calc_opens_workbook(tmp_path: Path) -> None:
     assert rows[0] == HEADER
     assert rows[1] == ["a.docx", "张三", "35", "=1+1"]
     assert rows[2] == ["b.docx", "  李四 ", "", "第一行\n第二行"]
+    assert rows[3][1] == "王\x01五"
+    assert rows[4] == ["d.docx", "_x0041_", "7", "_x0041__x000D_"]
