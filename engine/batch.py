@@ -246,12 +246,12 @@ def _parse_locked(
         executor = restart()
     pool = _Pool(executor, restart)
     outcomes: list[FileOutcome] = []
-    written: set[str] = set()
+    written: dict[str, Path] = {}
     try:
         task = partial(_parse_chunk, job)
         for outcome, line in _run(pool, files, task, _chunk_size(len(files), count)):
             if outcome.record_file is not None:
-                _note_written(outcome.record_file, written, earlier)
+                _note_written(outcome.record_file, outcome.source, written, earlier)
             if outcome.record is not None and line is not None:
                 tables.add_line(outcome.record, line)
             if on_done:
@@ -308,29 +308,41 @@ def _sha_prefix(record_file: Path) -> str:
 
 
 def _note_written(
-    target: Path, written: set[str], earlier: dict[str, list[Path]]
+    target: Path, source: Path, written: dict[str, Path], earlier: dict[str, list[Path]]
 ) -> None:
     """Remember a record written by this batch that shares its source with an earlier one.
 
     Only those are kept, so a first run into an empty folder remembers nothing.
     """
     if _sha_prefix(target) in earlier:
-        written.add(target.name)
+        written[target.name] = source
 
 
-def _drop_renamed(written: set[str], earlier: dict[str, list[Path]]) -> None:
-    """Remove records of the same source written by an earlier run under another name.
+def _recorded_source(record_file: Path) -> str | None:
+    """Return the source file name an earlier record names, or None if unreadable."""
+    try:
+        source = json.loads(record_file.read_text(encoding="utf-8")).get("source")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return source if isinstance(source, str) else None
+
+
+def _drop_renamed(written: dict[str, Path], earlier: dict[str, list[Path]]) -> None:
+    """Remove records of the same content written by an earlier run under another name.
 
     A source renamed between runs would otherwise leave two records of one file.
-    This runs once the batch is done: workers write records in any order, and a
-    copy of a form under a second name must not lose the record just written for
-    it. The folder is listed once per batch, not once per record.
+    An earlier record stays while a file of its name is still beside the form read
+    now: that is a second copy of the form, not a rename. This runs once the batch
+    is done, because workers write records in any order.
     """
-    prefixes = {_sha_prefix(Path(name)) for name in written}
-    for prefix in prefixes:
-        for other in earlier[prefix]:
-            if other.name not in written:
-                other.unlink(missing_ok=True)
+    for name, source in written.items():
+        for other in earlier[_sha_prefix(Path(name))]:
+            if other.name in written:
+                continue
+            other_source = _recorded_source(other)
+            if other_source is not None and (source.parent / other_source).exists():
+                continue
+            other.unlink(missing_ok=True)
 
 
 WORKER_DIED = (

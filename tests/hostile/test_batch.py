@@ -112,6 +112,19 @@ def test_rerun_keeps_records_of_identical_copies(tmp_path: Path) -> None:
     assert names == ["copy", "form-0000"]
 
 
+def test_parsing_one_copy_keeps_the_other_copies(tmp_path: Path) -> None:
+    (original,) = good_forms(tmp_path / "in", 1)
+    copy = original.with_name("copy.docx")
+    copy.write_bytes(original.read_bytes())
+    output = tmp_path / "out"
+    in_threads([original, copy], output)
+
+    in_threads([copy], output)
+
+    names = sorted(p.name.split(".")[0] for p in (output / "records").iterdir())
+    assert names == ["copy", "form-0000"]
+
+
 def test_unwritable_record_fails_only_its_file(tmp_path: Path) -> None:
     files = good_forms(tmp_path / "in", 3)
     output = tmp_path / "out"
