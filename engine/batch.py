@@ -258,7 +258,7 @@ def _parse_locked(
                 on_done(outcome)
             if not keep_records:
                 # Kept for every form of the batch, the record file's path is
-                # a few hundred bytes nobody reads again.
+                # a few hundred bytes that nothing reads again.
                 outcome.record_file = None
             outcomes.append(outcome)
     except BaseException:

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 LOCK_NAME = ".dangan.lock"
 # The descriptor of the lock held, and the process that holds it, for forked
 # workers to close their copy.
-_held: tuple[int, int] | None = None
+_held_lock: tuple[int, int] | None = None
 
 
 class OutputBusyError(DanganError):
@@ -48,13 +48,13 @@ def output_lock(output: Path) -> Iterator[None]:
                 f"{output}: another `dangan parse` is writing to this folder; wait "
                 "for it to finish or choose another folder with --output"
             ) from None
-        global _held
-        _held = (os.getpid(), lock.fileno())
+        global _held_lock
+        _held_lock = (os.getpid(), lock.fileno())
         try:
             _remove_leftovers(output)
             yield
         finally:
-            _held = None
+            _held_lock = None
             fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
 
@@ -64,10 +64,10 @@ def drop_inherited_lock() -> None:
     An flock lasts while any copy of its file descriptor is open. A worker that
     outlived a killed parent kept the folder locked for every later batch.
     """
-    global _held
-    if _held is not None and _held[0] != os.getpid():
-        os.close(_held[1])
-        _held = None
+    global _held_lock
+    if _held_lock is not None and _held_lock[0] != os.getpid():
+        os.close(_held_lock[1])
+        _held_lock = None
 
 
 def _remove_leftovers(output: Path) -> None:

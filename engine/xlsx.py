@@ -39,8 +39,8 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 LOOKS_ESCAPED = re.compile("_(x[0-9A-Fa-f]{4}_)")
 # A lone surrogate cannot be written in UTF-8 at all.
 SURROGATE = re.compile("[\ud800-\udfff]")
-# The most characters Excel keeps in one cell (its published limit). A longer text is
-# cut here, and its record keeps it whole.
+# The maximum characters Excel keeps in one cell (its published limit). A longer
+# text is cut here, and its record keeps it whole.
 MAX_CELL_TEXT = 32767
 
 STYLES = (

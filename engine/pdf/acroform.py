@@ -31,8 +31,11 @@ IDENTITY_KEYS = ("/DanganTemplate", "/DanganVersion", "/DanganFingerprint")
 
 def field_kind(field_dict: DictionaryObject) -> str:
     """Return "text", "checkbox", "radio", "combo", "list" or "push" for a field."""
-    field_type = field_dict.get("/FT")
-    flags = int(field_dict.get("/Ff", 0))
+    return kind_of(field_dict.get("/FT"), int(field_dict.get("/Ff", 0)))
+
+
+def kind_of(field_type: object, flags: int) -> str:
+    """Return a field's kind from its /FT name and /Ff flags."""
     if field_type == "/Tx":
         return "text"
     if field_type == "/Ch":

@@ -36,14 +36,12 @@ import pydyf
 
 from engine.pdf.acroform import (
     CHECK_CAPTION,
-    COMBO_FLAG,
     IDENTITY_KEYS,
     MULTILINE_FLAG,
     OFF,
     PRINT_FLAG,
-    PUSHBUTTON_FLAG,
     RADIO_CAPTION,
-    RADIO_FLAG,
+    kind_of,
 )
 
 logger = logging.getLogger(__name__)
@@ -136,17 +134,7 @@ def _text(value: Any) -> str:
 
 def widget_kind(widget: dict) -> str:
     """Return "text", "checkbox", "radio", "combo", "list" or "push" for a field."""
-    field_type = widget.get("FT")
-    flags = int(widget.get("Ff", 0))
-    if field_type == "/Tx":
-        return "text"
-    if field_type == "/Ch":
-        return "combo" if flags & COMBO_FLAG else "list"
-    if flags & RADIO_FLAG:
-        return "radio"
-    if flags & PUSHBUTTON_FLAG:
-        return "push"
-    return "checkbox"
+    return kind_of(widget.get("FT"), int(widget.get("Ff", 0)))
 
 
 def _size(widget: dict) -> tuple[float, float]:
