@@ -71,7 +71,7 @@ def _text(content: etree._Element) -> str:
     return "".join(parts)
 
 
-def _shown(content: etree._Element | None) -> str:
+def _shown_text(content: etree._Element | None) -> str:
     return _text(content) if content is not None else ""
 
 
@@ -80,7 +80,7 @@ def _list_value(list_element: etree._Element, content: etree._Element | None) ->
     last = list_element.get(_w("lastValue"))
     if last:
         return last
-    shown = _shown(content)
+    shown = _shown_text(content)
     for item in list_element.findall(_w("listItem")):
         if item.get(_w("displayText")) == shown:
             return item.get(_w("value")) or shown
@@ -129,14 +129,14 @@ def read_control(sdt: etree._Element) -> ControlValue | None:
         full = date.get(_FULL_DATE)
         if full:
             return ControlValue(tag, "date", full.split("T")[0])
-        return ControlValue(tag, "date", _shown(content))
+        return ControlValue(tag, "date", _shown_text(content))
     for kind in _LISTS:
         list_element = found.get(kind)
         if list_element is not None:
             if placeholder:
                 return ControlValue(tag, "dropdown", None)
             return ControlValue(tag, "dropdown", _list_value(list_element, content))
-    return ControlValue(tag, "text", None if placeholder else _shown(content))
+    return ControlValue(tag, "text", None if placeholder else _shown_text(content))
 
 
 def read_legacy_checkboxes(root: etree._Element) -> list[ControlValue]:
