@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
-from openpyxl.utils import column_index_from_string, get_column_letter
-
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -89,13 +87,32 @@ class Sheet:
     freeze: str | None = None
 
 
+def column_letters(number: int) -> str:
+    """Return a column's letters from its number, counted from 1: 28 is "AB"."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def column_number(letters: str) -> int:
+    """Return a column's number, counted from 1, from its letters: "AB" is 28."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+# Not openpyxl's helpers: importing openpyxl imports NumPy, which slows every
+# later Word form a batch worker reads (engine/paper/detect.py says why).
 def _sheet_start(sheet: Sheet) -> str:
-    size = f"A1:{get_column_letter(max(1, len(sheet.header)))}{1 + sheet.row_count}"
+    size = f"A1:{column_letters(max(1, len(sheet.header)))}{1 + sheet.row_count}"
     view = '<sheetView workbookViewId="0"/>'
     if sheet.freeze is not None:
         column = sheet.freeze.rstrip("0123456789")
         row = int(sheet.freeze[len(column) :])
-        split = column_index_from_string(column) - 1
+        split = column_number(column) - 1
         view = (
             '<sheetView workbookViewId="0">'
             f'<pane xSplit="{split}" ySplit="{row - 1}" topLeftCell="{sheet.freeze}"'

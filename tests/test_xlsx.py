@@ -83,3 +83,12 @@ def test_libreoffice_calc_opens_workbook(tmp_path: Path) -> None:
     assert rows[2] == ["b.docx", "  李四 ", "", "第一行\n第二行"]
     assert rows[3][1] == "王\x01五"
     assert rows[4] == ["d.docx", "_x0041_", "7", "_x0041__x000D_"]
+
+
+def test_column_letters_agree_with_openpyxl() -> None:
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    for number in list(range(1, 1000)) + [16383, 16384]:
+        letters = xlsx.column_letters(number)
+        assert letters == get_column_letter(number)
+        assert xlsx.column_number(letters) == column_index_from_string(letters)
