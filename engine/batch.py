@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import json
 import logging
+import multiprocessing
 import os
 import signal
 import sys
@@ -98,8 +99,11 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _init_worker(root: str) -> None:
+def _init_worker(root: str, ocr_threads: int = 1) -> None:
     global _worker_catalog
+    if multiprocessing.parent_process() is not None:
+        # A worker process; threads of the batch's own process leave it alone.
+        _share_cores(ocr_threads)
     if _loaded is not None and _loaded[2] != os.getpid():
         # A forked worker process, not a thread of the batch's own process.
         drop_inherited_lock()
@@ -108,6 +112,13 @@ def _init_worker(root: str) -> None:
         _worker_catalog = _loaded[1]
     else:
         _worker_catalog = Catalog.load(Path(root))
+
+
+def _share_cores(threads: int) -> None:
+    """Give the scan reader's model of this worker its share of the cores."""
+    from engine.paper.threads import use_threads
+
+    use_threads(threads)
 
 
 def _die_with_parent() -> None:
@@ -240,7 +251,9 @@ def _parse_locked(
 
         def restart() -> Executor:
             return ProcessPoolExecutor(
-                count, initializer=_init_worker, initargs=(str(root),)
+                count,
+                initializer=_init_worker,
+                initargs=(str(root), max(1, (os.cpu_count() or 1) // count)),
             )
 
         executor = restart()

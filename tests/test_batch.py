@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from engine.batch import IN_FLIGHT, WORKER_DIED, Parsed, _Pool, _run
+from engine.batch import IN_FLIGHT, WORKER_DIED, Parsed, _init_worker, _Pool, _run
 
 
 def task_that_kills_its_worker(paths: list[str]) -> list[Parsed]:
@@ -71,3 +73,24 @@ def test_dead_worker_spares_files_not_yet_sent(chunk: int) -> None:
     assert outcomes["crash.docx"].failure == f"crash.docx: {WORKER_DIED}"
     failed = [name for name, o in outcomes.items() if o.failure is not None]
     assert failed == ["crash.docx"]
+
+
+def _worker_state() -> tuple[int | None, bool]:
+    from engine.paper.threads import model_threads
+
+    return model_threads(), "numpy" in sys.modules
+
+
+def test_workers_give_the_scan_model_its_share_of_the_cores() -> None:
+    """Two workers on two cores: one model thread each, and NumPy not loaded yet."""
+    root = Path(__file__).resolve().parent.parent / "industries"
+    with ProcessPoolExecutor(
+        1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(str(root), 1),
+    ) as pool:
+        threads, numpy_loaded = pool.submit(_worker_state).result()
+
+    assert threads == 1
+    assert not numpy_loaded

@@ -47,3 +47,29 @@ def test_joined_date_and_time_gets_its_space_back() -> None:
 
 def test_model_loads_once() -> None:
     assert ocr.model() is ocr.model()
+
+
+def test_crops_are_batched_with_crops_of_similar_width() -> None:
+    ratios = [1.0, 9.0, 1.1, 2.0, 9.5, 1.2, 30.0] + [3.0] * 11
+
+    batches = ocr._batches(ratios)
+
+    assert sorted(i for batch in batches for i in batch) == list(range(len(ratios)))
+    for batch in batches:
+        assert len(batch) <= ocr.BATCH
+        widths = [ratios[i] for i in batch]
+        assert widths == sorted(widths)
+        assert widths[-1] <= ocr.BATCH_SPREAD * widths[0]
+    assert [0, 2, 5] in batches  # the three short crops together
+
+
+def test_short_crop_is_not_padded_to_a_line_width() -> None:
+    """A two-character crop reads over a few steps, not the 40 of a 320-pixel line."""
+    short = np.full((48, 48, 3), 255, dtype=np.uint8)
+    short[10:38, 20:28] = 0
+    line = np.full((48, 480, 3), 255, dtype=np.uint8)
+
+    steps = [p.shape[0] for p in ocr.model().probabilities([short, line, short])]
+
+    assert steps[0] == steps[2] < 320 // 8
+    assert steps[1] >= 480 // 8
