@@ -39,7 +39,7 @@ class ControlValue(NamedTuple):
 _SDT, _SDT_PR, _SDT_CONTENT = _w("sdt"), _w("sdtPr"), _w("sdtContent")
 _TAG, _VAL, _DATE, _PLACEHOLDER = _w("tag"), _w("val"), _w("date"), _w("showingPlcHdr")
 _CHECKBOX, _CHECKED, _VAL14 = _w14("checkbox"), _w14("checked"), _w14("val")
-_T, _BR, _CR, _TAB, _P = _w("t"), _w("br"), _w("cr"), _w("tab"), _w("p")
+_T, _BR, _CR, _TAB, _P, _R = (_w(n) for n in ("t", "br", "cr", "tab", "p", "r"))
 _LISTS = (_w("dropDownList"), _w("comboBox"))
 _FULL_DATE = _w("fullDate")
 
@@ -53,20 +53,32 @@ def _flag(element: etree._Element | None, attribute: str) -> bool | None:
 
 
 def _text(content: etree._Element) -> str:
-    """Return the visible text of a control's content, line breaks as `\\n`."""
+    """Return the visible text of a control's content, line breaks as `\\n`.
+
+    Paragraphs are joined by a line break; one before any text starts no line.
+    A tab counts in a run only: in paragraph properties `w:tab` is a tab stop.
+    """
     parts: list[str] = []
+    started = False
     # One unfiltered walk: lxml sets up a tag filter on every call, which cost
     # more than visiting the few elements of a control's content.
     for node in content.iter():
         tag = node.tag
         if tag == _T:
-            parts.append(node.text or "")
+            text = node.text
+            if text:
+                parts.append(text)
+                started = True
         elif tag in (_BR, _CR):
             if node.get(_w("type")) in (None, "textWrapping"):
                 parts.append("\n")
+                started = True
         elif tag == _TAB:
-            parts.append("\t")
-        elif tag == _P and parts:
+            parent = node.getparent()
+            if parent is not None and parent.tag == _R:
+                parts.append("\t")
+                started = True
+        elif tag == _P and started:
             parts.append("\n")  # a control around several paragraphs
     return "".join(parts)
 
@@ -154,10 +166,14 @@ def read_legacy_checkboxes(root: etree._Element) -> list[ControlValue]:
     return found
 
 
+def read_tagged(root: etree._Element) -> list[ControlValue]:
+    """Return every tagged content control under `root`, in document order."""
+    return [c for c in (read_control(sdt) for sdt in root.iter(_SDT)) if c]
+
+
 def read_controls(root: etree._Element) -> list[ControlValue]:
-    """Return every tagged control under `root`, in document order."""
-    found = [c for c in (read_control(sdt) for sdt in root.iter(_SDT)) if c]
-    return found + read_legacy_checkboxes(root)
+    """Return every tagged control and legacy checkbox under `root`, in document order."""
+    return read_tagged(root) + read_legacy_checkboxes(root)
 
 
 def count_box_glyphs(root: etree._Element) -> int:
