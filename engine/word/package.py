@@ -30,6 +30,8 @@ _PARSER = etree.XMLParser(
     load_dtd=False,
     huge_tree=False,
     remove_blank_text=False,
+    # Word's ids are w:id attributes, not xml:id; lxml need not index them.
+    collect_ids=False,
 )
 
 
@@ -131,9 +133,8 @@ class DocxPackage:
         """
         if data is None:
             data = self.read(name)
-        dtd = self._dtd_error(name)
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-            raise dtd
+            raise self._dtd_error(name)
         try:
             root = etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as error:
@@ -142,7 +143,7 @@ class DocxPackage:
             ) from None
         # A part in UTF-16 hides its DTD from the search above; the parser sees it.
         if root.getroottree().docinfo.doctype:
-            raise dtd
+            raise self._dtd_error(name)
         return root
 
     def control_roots(self) -> list[etree._Element]:
