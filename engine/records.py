@@ -130,13 +130,15 @@ def _unknown_keys(template: Template, values: Any) -> list[FieldProblem]:
     return problems
 
 
-def _rows_in_use(template: Template, flat: dict[str, Any]) -> set[tuple[str, int]]:
-    used = set()
-    for path, value in flat.items():
-        if not is_empty(value) and "[" in path:
-            section, rest = path.split("[", 1)
-            used.add((section, int(rest.split("]", 1)[0])))
-    return used
+def _rows_in_use(
+    flat: dict[str, Any], checks: tuple[_Check, ...]
+) -> set[tuple[str, int]]:
+    """Return the (section, row) of every table row or group repeat with a value."""
+    return {
+        check.row
+        for check in checks
+        if check.row is not None and not is_empty(flat.get(check.slot.path))
+    }
 
 
 def _expanded_template(template: Template, values: Any) -> Template:
@@ -186,11 +188,12 @@ def _validate_slots(
     shape: Template, flat: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any], list[FieldProblem]]:
     """Convert every slot's value; return canonical values, raw input kept, problems."""
-    used_rows = _rows_in_use(shape, flat)
+    checks = _checks(shape)
+    used_rows = _rows_in_use(flat, checks)
     canonical: dict[str, Any] = {}
     raw_kept: dict[str, Any] = {}
     problems: list[FieldProblem] = []
-    for check in _checks(shape):
+    for check in checks:
         path = check.slot.path
         raw = flat.get(path)
         if is_empty(raw):

@@ -27,6 +27,10 @@ from engine.spec.model import FieldBase
 # the file. Tab, line feed and carriage return are allowed.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+# Full-width digits typed with a Chinese input method, and what they stand for.
+_FULL_WIDTH_DIGITS = {ord("０") + i: ord("0") + i for i in range(10)}
+# The time Word's date picker adds to a date it stores.
+_MIDNIGHT = re.compile(r"T00:00:00(Z|[+-]00:00)?$")
 _TRUE = {"true", "yes", "y", "1", "是", "有", "√", "✓", "✔", "on"}
 _FALSE = {"false", "no", "n", "0", "否", "无", "×", "off"}
 
@@ -63,7 +67,7 @@ def convert_text(field: FieldBase, raw: Any) -> str:
 def _number(raw: Any) -> Decimal:
     if isinstance(raw, bool):
         raise ValueProblem("应为数字 (expected a number)")
-    text = _text(raw).translate({ord("０") + i: ord("0") + i for i in range(10)})
+    text = _text(raw).translate(_FULL_WIDTH_DIGITS)
     text = text.replace("，", "").replace(",", "").replace("．", ".").strip()
     text = text.removeprefix("¥").removeprefix("￥").removesuffix("元").strip()
     try:
@@ -149,9 +153,9 @@ def convert_date(field: FieldBase, raw: Any) -> str:
         raw = raw.date()
     if isinstance(raw, dt.date):
         return raw.isoformat()
-    text = _text(raw).translate({ord("０") + i: ord("0") + i for i in range(10)})
+    text = _text(raw).translate(_FULL_WIDTH_DIGITS)
     # Word's date picker stores fullDate as 2024-03-07T00:00:00Z.
-    text = re.sub(r"T00:00:00(Z|[+-]00:00)?$", "", text.strip())
+    text = _MIDNIGHT.sub("", text.strip())
     return _parse_date(text).isoformat()
 
 

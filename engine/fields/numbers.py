@@ -19,6 +19,10 @@ _FULL_WIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
 _FULL_WIDTH.update({ord("＋"): ord("+"), ord("Ｘ"): ord("X"), ord("ｘ"): ord("x")})
 _FULL_WIDTH.update({ord("－"): ord("-"), ord("（"): ord("("), ord("）"): ord(")")})
 _SEPARATORS = re.compile(r"[\s\u3000\-‐‑–—()]+")
+_COUNTRY_CODE = re.compile(r"^(\+86|0086)[\s\u3000\-]*")
+_SPACES = re.compile(r"[\s\u3000]+")
+# What separates area code, number and extension of a landline number.
+_PART_BREAKS = re.compile(r"[\-‐‑–—()]+|转|ext\.?|EXT\.?")
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -69,9 +73,9 @@ def normalize_landline(raw: str) -> str:
     Dashes, brackets and 转/ext separate the parts; spaces only group digits.
     """
     text = _half_width(raw)
-    local = re.sub(r"^(\+86|0086)[\s\u3000\-]*", "", text)
-    hard = re.sub(r"[\s\u3000]+", "", local)
-    hard = re.sub(r"[\-‐‑–—()]+|转|ext\.?|EXT\.?", "-", hard).strip("-")
+    local = _COUNTRY_CODE.sub("", text)
+    hard = _SPACES.sub("", local)
+    hard = _PART_BREAKS.sub("-", hard).strip("-")
     parts = hard.split("-") if hard else []
     if not parts or not all(p.isdigit() and p.isascii() for p in parts):
         raise ValueProblem(
