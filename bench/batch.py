@@ -64,12 +64,14 @@ def make_forms(root: Path, folder: Path, count: int, workers: int = 2) -> None:
         list(pool.map(_make, jobs, chunksize=50))
 
 
-def run_batch(root: Path, folder: Path, count: int, workers: int) -> dict[str, Any]:
+def run_batch(
+    root: Path, folder: Path, count: int, workers: int, pattern: str = "*.docx"
+) -> dict[str, Any]:
     """Parse the first `count` forms of `folder` in a fresh process; return its report."""
     with tempfile.TemporaryDirectory(prefix="dangan-bench-out-") as output:
         done = subprocess.run(
             [sys.executable, str(CHILD), str(folder), str(count), str(workers)]
-            + [output, str(root)],
+            + [output, str(root), pattern],
             check=True,
             capture_output=True,
             text=True,

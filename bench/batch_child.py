@@ -1,7 +1,8 @@
 """Parse a batch of forms in a fresh process; print its wall time and peak memory.
 
 Run by bench/batch.py, one process per measurement, so that each peak is the
-batch's own: `python bench/batch_child.py FOLDER COUNT WORKERS OUTPUT ROOT`.
+batch's own: `python bench/batch_child.py FOLDER COUNT WORKERS OUTPUT ROOT [PATTERN]`,
+the files being those of FOLDER that match PATTERN (`*.docx` unless given).
 Prints one JSON line: seconds, the main process's peak RSS and the largest
 worker's peak RSS, in kB.
 """
@@ -31,8 +32,15 @@ def _own_peak_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def main(folder: str, count: str, workers: str, output: str, root: str) -> None:
-    files = sorted(Path(folder).glob("*.docx"))[: int(count)]
+def main(
+    folder: str,
+    count: str,
+    workers: str,
+    output: str,
+    root: str,
+    pattern: str = "*.docx",
+) -> None:
+    files = sorted(Path(folder).glob(pattern))[: int(count)]
     started = time.perf_counter()
     # As `dangan parse` runs it: records are written, then only summaries kept.
     outcomes = parse_batch(

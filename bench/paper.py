@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,8 +50,13 @@ def scanners(dpi: int) -> list[Scanner]:
     ]
 
 
-def run(templates: tuple[str, ...] = TEMPLATES) -> list[dict]:
-    """Return one row per font and resolution: accuracy, review and speed."""
+def run(
+    templates: tuple[str, ...] = TEMPLATES, keep: dict[str, bytes] | None = None
+) -> list[dict]:
+    """Return one row per font and resolution: accuracy, review and speed.
+
+    The scan files of typed print at 200 dpi are put in `keep`, by file name.
+    """
     catalog = Catalog.load(ROOT / "industries")
     rows = []
     for font_name, font in FONTS.items():
@@ -69,6 +75,8 @@ def run(templates: tuple[str, ...] = TEMPLATES) -> list[dict]:
                 for n, scanner in enumerate(scanners(dpi)):
                     sheets = [scan(p, scanner, seed=n) for p in filled][::-1]
                     data = to_file(sheets, "tiff", dpi)
+                    if keep is not None and (font_name, dpi) == ("print", 200):
+                        keep[f"{template_id}-{n}.tiff"] = data
                     started = time.perf_counter()
                     record = parse_bytes(data, Path(f"{template_id}.tiff"), catalog)
                     seconds += time.perf_counter() - started
@@ -95,6 +103,31 @@ def run(templates: tuple[str, ...] = TEMPLATES) -> list[dict]:
                 }
             )
     return rows
+
+
+def batch_speed(scans: dict[str, bytes], copies: int = 3) -> dict[int, float]:
+    """Return pages a minute of `dangan parse` over the scans, by worker count.
+
+    Each scan goes in `copies` times, so that the time the workers take to load
+    the model weighs no more than it does in a morning's stack. Wall time.
+    """
+    from batch import run_batch
+
+    from engine.paper.images import image_pages
+
+    pages = sum(len(image_pages(d, Path(n))) for n, d in scans.items()) * copies
+    files = len(scans) * copies
+    speed = {}
+    with tempfile.TemporaryDirectory(prefix="dangan-bench-scans-") as folder:
+        for copy in range(copies):
+            for name, data in scans.items():
+                (Path(folder) / f"{copy}-{name}").write_bytes(data)
+        for workers in (1, 2):
+            report = run_batch(
+                ROOT / "industries", Path(folder), files, workers, "*.tiff"
+            )
+            speed[workers] = 60 * pages / report["seconds"]
+    return speed
 
 
 def main() -> None:

@@ -440,7 +440,8 @@ def paper(report: Report, templates: tuple[str, ...] | None) -> None:
         report.table("Paper forms", ["figure", "value"], rows)
         return
     chosen = templates or paper_bench.TEMPLATES
-    results = paper_bench.run(tuple(chosen))
+    scans: dict[str, bytes] = {}
+    results = paper_bench.run(tuple(chosen), keep=scans)
     rows = [
         [
             row["font"],
@@ -460,12 +461,21 @@ def paper(report: Report, templates: tuple[str, ...] | None) -> None:
         + ["box errors", "wrong values", "wrong and not flagged"],
         rows,
     )
+    batch_speed = paper_bench.batch_speed(scans)
+    report.add(
+        "The table reads one file after another in this process, the model on both "
+        "cores. `dangan parse` of the typed print at 200 dpi, each file three times "
+        f"({3 * len(scans)} files), read {batch_speed[1]:.0f} pages a minute with "
+        f"one worker and {batch_speed[2]:.0f} with two (wall time, workers' model "
+        "loading included).\n"
+    )
     at_200 = [row["pages_per_minute"] for row in results if row["dpi"] == 200]
     if at_200:
+        slowest = min(*at_200, batch_speed[2])
         report.target(
             "Paper ≥ 200 pages a minute at 200 dpi, 2 cores",
-            f"slowest {min(at_200):.0f} pages a minute",
-            min(at_200) >= 200,
+            f"slowest {slowest:.0f} pages a minute",
+            slowest >= 200,
         )
 
 
