@@ -39,9 +39,9 @@ def measure(
 ) -> dict[str, float]:
     """Return the median seconds per call of each contender over interleaved rounds.
 
-    Each contender runs `warmup` times first, untimed; the last of them also sets
-    how many calls make one of its samples; with `repeat` off every sample is one
-    call, right after a full collection. Time is the process's CPU time,
+    Each contender runs `warmup` times first, untimed, and the last of these runs
+    also sets how many calls make one of its samples. With `repeat` off, every
+    sample is one call right after a full collection. Time is the process's CPU time,
     because a busy neighbour on the machine inflates wall time far more. Every
     contender here runs in this one process and thread, so CPU time is all of it.
     """

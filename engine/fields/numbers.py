@@ -21,7 +21,7 @@ _FULL_WIDTH.update({ord("－"): ord("-"), ord("（"): ord("("), ord("）"): ord(
 _SEPARATORS = re.compile(r"[\s\u3000\-‐‑–—()]+")
 _COUNTRY_CODE = re.compile(r"^(\+86|0086)[\s\u3000\-]*")
 _SPACES = re.compile(r"[\s\u3000]+")
-# What separates area code, number and extension of a landline number.
+# Separators between the area code, number and extension of a landline number.
 _PART_BREAKS = re.compile(r"[\-‐‑–—()]+|转|ext\.?|EXT\.?")
 
 MOBILE = re.compile(r"1[3-9]\d{9}")

@@ -55,8 +55,8 @@ def _flag(element: etree._Element | None, attribute: str) -> bool | None:
 def _text(content: etree._Element) -> str:
     """Return the visible text of a control's content, line breaks as `\\n`.
 
-    Paragraphs are joined by a line break; one before any text starts no line.
-    A tab counts in a run only: in paragraph properties `w:tab` is a tab stop.
+    Paragraphs are joined by a line break, but one before any text starts no line.
+    A tab counts only in a run, because in paragraph properties `w:tab` is a tab stop.
     """
     parts: list[str] = []
     started = False
