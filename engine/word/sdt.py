@@ -41,6 +41,7 @@ _TAG, _VAL, _DATE, _PLACEHOLDER = _w("tag"), _w("val"), _w("date"), _w("showingP
 _CHECKBOX, _CHECKED, _VAL14 = _w14("checkbox"), _w14("checked"), _w14("val")
 _T, _BR, _CR, _TAB, _P, _R = (_w(n) for n in ("t", "br", "cr", "tab", "p", "r"))
 _LISTS = (_w("dropDownList"), _w("comboBox"))
+_DEL, _MOVE_FROM = _w("del"), _w("moveFrom")
 _FULL_DATE = _w("fullDate")
 
 
@@ -55,32 +56,43 @@ def _flag(element: etree._Element | None, attribute: str) -> bool | None:
 def _text(content: etree._Element) -> str:
     """Return the visible text of a control's content, line breaks as `\\n`.
 
-    Paragraphs are joined by a line break, but one before any text starts no line.
-    A tab counts only in a run, because in paragraph properties `w:tab` is a tab stop.
+    Paragraphs are joined by line breaks, but none comes before the first text or
+    after the last. A tab counts only in a run, because in paragraph properties
+    `w:tab` is a tab stop. Tabs and breaks deleted in tracked changes are skipped.
     """
     parts: list[str] = []
     started = False
+    # Paragraphs begun since the last text; their breaks are written before the next.
+    paragraphs = 0
     # One unfiltered walk: lxml sets up a tag filter on every call, which cost
     # more than visiting the few elements of a control's content.
     for node in content.iter():
         tag = node.tag
         if tag == _T:
-            text = node.text
-            if text:
-                parts.append(text)
-                started = True
+            piece = node.text or ""
         elif tag in (_BR, _CR):
-            if node.get(_w("type")) in (None, "textWrapping"):
-                parts.append("\n")
-                started = True
+            kind = node.get(_w("type"))
+            piece = "\n" if kind in (None, "textWrapping") and _shown(node) else ""
         elif tag == _TAB:
             parent = node.getparent()
-            if parent is not None and parent.tag == _R:
-                parts.append("\t")
-                started = True
-        elif tag == _P and started:
-            parts.append("\n")  # a control around several paragraphs
+            in_run = parent is not None and parent.tag == _R
+            piece = "\t" if in_run and _shown(node) else ""
+        else:
+            if tag == _P and started:
+                paragraphs += 1  # a control around several paragraphs
+            continue
+        if piece:
+            parts.append("\n" * paragraphs + piece)
+            paragraphs = 0
+            started = True
     return "".join(parts)
+
+
+def _shown(node: etree._Element) -> bool:
+    """Return False for a tab or break inside a tracked deletion."""
+    # Deleted text is w:delText, which is never read; a deleted tab or break keeps
+    # its own name, so its ancestors tell. Looked up only for these rare elements.
+    return next(node.iterancestors(_DEL, _MOVE_FROM), None) is None
 
 
 def _shown_text(content: etree._Element | None) -> str:

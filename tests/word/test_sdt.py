@@ -49,6 +49,18 @@ def shown(xml: str) -> object:
         (paragraph("<w:r><w:t/></w:r>") + paragraph(run("x")), "x"),
         (paragraph("<w:r><w:t>a</w:t><w:br/><w:t>b</w:t></w:r>"), "a\nb"),
         (paragraph('<w:r><w:t>a</w:t><w:br w:type="page"/><w:t>b</w:t></w:r>'), "ab"),
+        # An empty paragraph between two keeps its line; one at the end adds none.
+        (paragraph(run("上")) + paragraph() + paragraph(run("下")), "上\n\n下"),
+        (paragraph(run("末")) + paragraph(), "末"),
+        # A tab and a break deleted in tracked changes are not shown.
+        (
+            paragraph(
+                run("前"),
+                "<w:del><w:r><w:tab/><w:br/><w:delText>删</w:delText></w:r></w:del>",
+                run("后"),
+            ),
+            "前后",
+        ),
         # Deleted text and field codes are not shown.
         (
             paragraph(
