@@ -45,10 +45,15 @@ BATCH = 8
 # The widest crop of a batch is at most this many times the narrowest.
 BATCH_SPREAD = 1.25
 # The narrowest input (width over height) handed to the model. rapidocr pads every
-# crop to 320 x 48 pixels (6.7); a short date or name then costs as much as a line
-# of text. The synthetic scans of bench/paper.py read the same at 1.0, and the
-# pages took about a third less time.
-MIN_RATIO = 1.0
+# crop to 320 x 48 pixels (6.7), so a short date or name costs as much as a line
+# of text. Below about 4 the model lost a lone character's context: on synthetic
+# scans it read 一 as "I" or "1" and 十 as "+" more often, and more surely.
+MIN_RATIO = 4.0
+# Characters a lone Chinese character may be read as: 十 as "+", 一 as "-" or "_",
+# 丨 as "|" or "I", 〇 or 口 as "0" or "O". A free-text value made only of these is
+# left for a person to check, however sure the model is.
+LOOK_ALIKES = frozenset("+-_—–‐－|Il1!0Oo×xX")
+LOOK_ALIKE_CONFIDENCE = 0.5
 # A date and a time read as one run of characters: the space between them is
 # often too narrow to read, so it is put back.
 JOINED_DATETIME = re.compile(
@@ -198,6 +203,16 @@ def read_texts(crops: list[tuple[np.ndarray, str]]) -> list[TextRead]:
     probs = model_.probabilities([_as_colour(c) for c, _ in crops])
     reads = []
     for p, (_, value_type) in zip(probs, crops, strict=True):
-        read = _decode(model_, p, model_.mask(value_type))
-        reads.append(TextRead(tidy(value_type, read.text), read.confidence))
+        mask = model_.mask(value_type)
+        read = _decode(model_, p, mask)
+        confidence = read.confidence
+        if mask is None and _only_look_alikes(read.text):
+            confidence = min(confidence, LOOK_ALIKE_CONFIDENCE)
+        reads.append(TextRead(tidy(value_type, read.text), confidence))
     return reads
+
+
+def _only_look_alikes(text: str) -> bool:
+    """Return whether a short reading is made only of LOOK_ALIKES characters."""
+    letters = text.replace(" ", "")
+    return 0 < len(letters) <= 3 and all(c in LOOK_ALIKES for c in letters)

@@ -14,9 +14,16 @@ from engine.paper import ocr
 from engine.paper.layout import blank_layout
 from engine.paper.marks import MARK_CENTRES, QR_LEFT, QR_SIZE, QR_TOP
 from engine.paper.read import REVIEW_THRESHOLD
-from engine.paper.synthetic import BRUSH_FONT, PRINT_FONT, compare, to_file
+from engine.paper.synthetic import (
+    BRUSH_FONT,
+    PRINT_FONT,
+    box_contents,
+    compare,
+    to_file,
+)
 from engine.parse import parse_bytes
 from engine.spec.loader import Catalog
+from engine.spec.slots import template_slots
 from tests.paper.conftest import (
     SPOILED,
     record_contents,
@@ -227,3 +234,44 @@ def test_review_values_carry_a_picture(paper_catalog: Catalog) -> None:
     layout = blank_layout(paper_catalog.get(ONE_PAGE))
 
     assert "t:basic.notes#3" in layout.boxes
+
+
+@pytest.mark.parametrize("font", [PRINT_FONT, BRUSH_FONT], ids=["print", "brush"])
+def test_lone_character_is_read_or_flagged(
+    paper_catalog: Catalog, drawn: Drawn, font: str
+) -> None:
+    """十 and 一 alone in a box look like "+" and "-": right, or left for review."""
+    loaded = paper_catalog.get_loaded(TWO_PAGES)
+    values = sample(loaded)
+    one_line = [
+        slot
+        for slot in template_slots(loaded.template)
+        if slot.value_type == "text" and slot.part is None and slot.index is None
+    ]
+    for slot, character in zip(one_line, "十一十一", strict=False):
+        values[slot.section.id][slot.field.key] = character
+    pages = written_scan(
+        paper_catalog,
+        drawn(TWO_PAGES, 200),
+        box_contents(loaded.template, values),
+        TWO_PAGES,
+        SPOILED,
+        font,
+    )
+
+    record = _parse(paper_catalog, pages)
+
+    for slot in one_line[:4]:
+        expected = values[slot.section.id][slot.field.key]
+        read = record.values[slot.section.id][slot.field.key]
+        assert read == expected or slot.path in record.review, (slot.path, read)
+
+
+def test_reading_of_look_alikes_only_is_doubted() -> None:
+    assert ocr._only_look_alikes("+")
+    assert ocr._only_look_alikes("-")
+    assert ocr._only_look_alikes("I l")
+    assert not ocr._only_look_alikes("十")
+    assert not ocr._only_look_alikes("+86")
+    assert not ocr._only_look_alikes("10000")
+    assert not ocr._only_look_alikes("")
