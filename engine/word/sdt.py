@@ -62,7 +62,7 @@ def _text(content: etree._Element) -> str:
     """
     parts: list[str] = []
     started = False
-    # Paragraphs begun since the last text; their breaks are written before the next.
+    # Paragraphs begun since the last text. Their breaks go in before the next text.
     paragraphs = 0
     # One unfiltered walk: lxml sets up a tag filter on every call, which cost
     # more than visiting the few elements of a control's content.
@@ -90,8 +90,9 @@ def _text(content: etree._Element) -> str:
 
 def _shown(node: etree._Element) -> bool:
     """Return False for a tab or break inside a tracked deletion."""
-    # Deleted text is w:delText, which is never read; a deleted tab or break keeps
-    # its own name, so its ancestors tell. Looked up only for these rare elements.
+    # Deleted text is w:delText, which is never read. A deleted tab or break keeps
+    # its own name, so only its ancestors tell. They are looked up for these rare
+    # elements alone.
     return next(node.iterancestors(_DEL, _MOVE_FROM), None) is None
 
 
