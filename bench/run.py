@@ -51,7 +51,7 @@ class Rounds:
     """How many timed rounds each part runs; the slow parts run fewer."""
 
     docx_render: int = 15
-    pdf_render: int = 9
+    pdf_render: int = 15
     docx_parse: int = 30
     pdf_parse: int = 10
     batch_small: int = 200
