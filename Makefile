@@ -34,7 +34,7 @@ lint: setup
 	$(BIN)/ruff format --check engine tests
 	$(BIN)/mypy engine
 
-# Speed beside docxtpl, WeasyPrint and pypdf; writes docs/benchmarks.md. About 14 minutes
+# Speed beside docxtpl, WeasyPrint and pypdf; writes docs/benchmarks.md. About 12 minutes
 # on two cores. docxtpl is only a benchmark baseline, so only this target installs it.
 bench: setup
 	$(BIN)/pip install --quiet -e ".[bench]"
