@@ -553,7 +553,7 @@ def main() -> None:
     header = ["# Benchmarks", "", *machine(), ""]
     header.append(
         "Times are the median CPU time per call over interleaved rounds, after one "
-        "warm-up run; a call of a few milliseconds is repeated within a sample for "
+        "warm-up run. A call of a few milliseconds is repeated within a sample for "
         "at least 20 ms, as forms are read one after another in a batch "
         "(bench/timing.py). The batch and paper times are wall time. Ratios compare "
         "figures of this one run.\n"

@@ -105,7 +105,7 @@ def column_number(letters: str) -> int:
 
 
 # Not openpyxl's helpers: importing openpyxl imports NumPy, which slows every
-# later Word form a batch worker reads (engine/paper/detect.py says why).
+# later Word form a batch worker reads (engine/paper/detect.py explains why).
 def _sheet_start(sheet: Sheet) -> str:
     size = f"A1:{column_letters(max(1, len(sheet.header)))}{1 + sheet.row_count}"
     view = '<sheetView workbookViewId="0"/>'

@@ -81,7 +81,7 @@ def _worker_state() -> tuple[int | None, bool]:
     return model_threads(), "numpy" in sys.modules
 
 
-def test_workers_give_the_scan_model_its_share_of_the_cores() -> None:
+def test_worker_model_uses_one_thread() -> None:
     """Two workers on two cores: one model thread each, and NumPy not loaded yet."""
     root = Path(__file__).resolve().parent.parent / "industries"
     with ProcessPoolExecutor(

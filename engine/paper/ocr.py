@@ -116,7 +116,7 @@ def _batches(ratios: list[float]) -> list[list[int]]:
     """Group crop indices by width: at most BATCH each, widths within BATCH_SPREAD.
 
     The model's time grows with the padded width of a batch, faster than linearly
-    (its attention spans every step), so a batch holds crops of similar width.
+    (its attention spans every step), so a batch contains crops of similar width.
     """
     batches: list[list[int]] = []
     for index in sorted(range(len(ratios)), key=ratios.__getitem__):

@@ -2,7 +2,7 @@
 
 A module of its own, importing nothing heavy: a batch worker sets it at start-up,
 and importing the model's module there would load NumPy into workers that read
-only Word forms, which makes them slower (engine/paper/detect.py says why).
+only Word forms, which makes them slower (engine/paper/detect.py explains why).
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def test_crops_are_batched_with_crops_of_similar_width() -> None:
     assert [0, 2, 5] in batches  # the three short crops together
 
 
-def test_short_crop_is_not_padded_to_a_line_width() -> None:
+def test_short_crop_stays_short() -> None:
     """A two-character crop reads over a few steps, not the 40 of a 320-pixel line."""
     short = np.full((48, 48, 3), 255, dtype=np.uint8)
     short[10:38, 20:28] = 0
