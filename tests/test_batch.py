@@ -82,7 +82,7 @@ def _worker_state() -> tuple[int | None, bool]:
 
 
 def test_worker_model_uses_one_thread() -> None:
-    """Two workers on two cores: one model thread each, and NumPy not loaded yet."""
+    """A worker limits its model to the threads it is given and loads no NumPy."""
     root = Path(__file__).resolve().parent.parent / "industries"
     with ProcessPoolExecutor(
         1,

@@ -101,7 +101,7 @@ class _Model:
         ratios = [c.shape[1] / c.shape[0] for c in crops]
         results: list[Any] = [None] * len(crops)
         for chunk in _batches(ratios):
-            # Every crop of a batch is padded to the widest; no wider than that.
+            # Every crop of a batch is padded to the widest crop, and no wider.
             ratio = max(ratios[chunk[-1]], MIN_RATIO)
             batch = np.stack(
                 [self.recognizer.resize_norm_img(crops[i], ratio) for i in chunk]

@@ -89,8 +89,8 @@ def _cached_copy(
 
     @functools.wraps(build)
     def fresh(key: _Key) -> etree._Element:
-        # lxml copies an element with all its descendants; copy.deepcopy only adds
-        # the copy module's memo around the same call.
+        # lxml copies an element with all its descendants. copy.deepcopy would only
+        # add the copy module's memo around the same call.
         return built(key).__copy__()
 
     return fresh

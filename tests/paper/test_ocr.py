@@ -49,7 +49,7 @@ def test_model_loads_once() -> None:
     assert ocr.model() is ocr.model()
 
 
-def test_crops_are_batched_with_crops_of_similar_width() -> None:
+def test_batches_group_similar_widths() -> None:
     ratios = [1.0, 9.0, 1.1, 2.0, 9.5, 1.2, 30.0] + [3.0] * 11
 
     batches = ocr._batches(ratios)
@@ -64,7 +64,7 @@ def test_crops_are_batched_with_crops_of_similar_width() -> None:
 
 
 def test_short_crop_stays_short() -> None:
-    """A two-character crop reads over a few steps, not the 40 of a 320-pixel line."""
+    """A short crop is padded to 4:1 (24 steps), not to a 320-pixel line (40 steps)."""
     short = np.full((48, 48, 3), 255, dtype=np.uint8)
     short[10:38, 20:28] = 0
     line = np.full((48, 480, 3), 255, dtype=np.uint8)
